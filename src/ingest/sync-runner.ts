@@ -1,0 +1,169 @@
+/**
+ * One sync run of one connector, in two phases:
+ *  1. stage: stream raw records from the registry (or an export folder) into raw_records,
+ *     batch by batch, marking each with the run;
+ *  2. apply: only when the whole source was read, normalize the run's records and upsert
+ *     projects and credits in batches inside ONE transaction.
+ * A run that fails in either phase leaves the normalized data exactly as it was; its raw
+ * records stay, so nothing a registry sent is lost. Every run is recorded in sync_runs.
+ */
+import { eq } from 'drizzle-orm';
+import { ConnectorError, type Connector, type FailureType, type NormalizedProject, type RawRecord } from '../../connectors/contract.ts';
+import type { HttpClient } from '../../connectors/http.ts';
+import type { Database, Executor } from '../db/client.ts';
+import { syncRuns } from '../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import { noProgress, type Progress } from '../progress.ts';
+import { addCounts, emptyCounts, projectIds, upsertCredits, upsertProjects, type CreditWithSource, type WriteCounts } from './normalized-rows.ts';
+import { upsertPrograms } from './programs.ts';
+import { readStagedRecords, recordNormalizeOutcomes, stageRawRecords, type NormalizeOutcome, type StagedRecord } from './raw-records.ts';
+
+export type SyncSource = { kind: 'http'; http: HttpClient; baseUrl: string } | { kind: 'files'; dir: string };
+
+export interface SyncOptions {
+  database: Database;
+  connector: Connector;
+  source: SyncSource;
+  /** Who asked: `cli`, `schedule`, `snapshot`, `test`… */
+  trigger: string;
+  logger: Logger;
+  progress?: Progress;
+  batchSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface SyncCounts extends WriteCounts {
+  fetched: number;
+  rejected: number;
+}
+
+export interface SyncResult {
+  runId: number;
+  programId: string;
+  status: 'succeeded' | 'failed';
+  counts: SyncCounts;
+  failureType: FailureType | null;
+  error: string | null;
+}
+
+const defaultBatchSize = 500;
+
+export async function runSync(options: SyncOptions): Promise<SyncResult> {
+  const { database, connector, source, logger } = options;
+  const db = database.db;
+  const progress = options.progress ?? noProgress;
+  const batchSize = options.batchSize ?? defaultBatchSize;
+  const log = logger.child({ program: connector.id, source: source.kind });
+
+  await upsertPrograms(db, [connector]);
+  const [run] = await db
+    .insert(syncRuns)
+    .values({ programId: connector.id, source: source.kind, trigger: options.trigger })
+    .returning({ id: syncRuns.id, startedAt: syncRuns.startedAt });
+  const runId = run!.id;
+  const counts: SyncCounts = { fetched: 0, rejected: 0, ...emptyCounts() };
+  log.info({ runId }, 'sync started');
+
+  try {
+    progress.phase('fetch', null);
+    for await (const batch of inBatches(readSource(options, run!.startedAt), batchSize)) {
+      await stageRawRecords(db, connector.id, runId, batch);
+      counts.fetched += batch.length;
+      progress.advance(batch.length);
+    }
+    progress.phase('apply', counts.fetched);
+    await db.transaction(async (tx) => {
+      for await (const staged of readStagedRecords(tx, runId, batchSize)) {
+        const applied = await applyBatch(tx, connector, staged, run!.startedAt);
+        addCounts(counts, applied.counts);
+        counts.rejected += applied.rejected;
+        progress.advance(staged.length);
+      }
+      await finishRun(tx, runId, 'succeeded', counts, null);
+    });
+    progress.finish();
+    log.info({ runId, ...counts }, 'sync succeeded');
+    return { runId, programId: connector.id, status: 'succeeded', counts, failureType: null, error: null };
+  } catch (error) {
+    progress.finish();
+    const failureType: FailureType = error instanceof ConnectorError ? error.failureType : 'system';
+    const message = describe(error);
+    // The apply transaction rolled back, so only raw records were written: report counts of what was fetched.
+    const reported: SyncCounts = { ...counts, ...emptyCounts(), rejected: 0 };
+    await finishRun(db, runId, 'failed', reported, { failureType, message });
+    log.error({ runId, failureType, err: error }, `sync failed: ${message}`);
+    return { runId, programId: connector.id, status: 'failed', counts: reported, failureType, error: message };
+  }
+}
+
+function readSource(options: SyncOptions, startedAt: Date): AsyncIterable<RawRecord> {
+  const { connector, source } = options;
+  if (source.kind === 'files') return connector.readExports(source.dir);
+  return connector.fetch({
+    http: source.http,
+    baseUrl: source.baseUrl,
+    logger: options.logger.child({ program: connector.id }),
+    watermark: null,
+    startedAt,
+    signal: options.signal,
+  });
+}
+
+async function applyBatch(
+  tx: Executor,
+  connector: Connector,
+  staged: readonly StagedRecord[],
+  seenAt: Date,
+): Promise<{ counts: WriteCounts; rejected: number }> {
+  const projects: NormalizedProject[] = [];
+  const credits: CreditWithSource[] = [];
+  const outcomes: NormalizeOutcome[] = [];
+  let rejected = 0;
+  for (const record of staged) {
+    const result = connector.normalize(record);
+    if (!result.ok) {
+      rejected += 1;
+      outcomes.push({ id: record.id, rejection: result.rejection });
+      continue;
+    }
+    outcomes.push({ id: record.id, rejection: null });
+    projects.push(...result.projects);
+    for (const credit of result.credits) credits.push({ credit, rawRecordId: record.id });
+  }
+  await recordNormalizeOutcomes(tx, connector.normalizerVersion, outcomes);
+  const counts = await upsertProjects(tx, projects, seenAt);
+  const ids = await projectIds(tx, connector.id, credits.map(({ credit }) => credit.registryProjectId));
+  addCounts(counts, await upsertCredits(tx, credits, ids));
+  return { counts, rejected };
+}
+
+async function finishRun(
+  db: Executor,
+  runId: number,
+  status: 'succeeded' | 'failed',
+  counts: SyncCounts,
+  failure: { failureType: FailureType; message: string } | null,
+): Promise<void> {
+  await db
+    .update(syncRuns)
+    .set({ status, finishedAt: new Date(), ...counts, failureType: failure?.failureType ?? null, error: failure?.message ?? null })
+    .where(eq(syncRuns.id, runId));
+}
+
+async function* inBatches<T>(source: AsyncIterable<T>, size: number): AsyncIterable<T[]> {
+  let batch: T[] = [];
+  for await (const item of source) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error && !error.message.includes(error.cause.message) ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}
