@@ -9,6 +9,7 @@ import type { NormalizedCredit, NormalizedProject } from '../../connectors/contr
 import type { Executor } from '../db/client.ts';
 import { credits, projects } from '../db/schema.ts';
 import { normalizeName } from '../../connectors/common/values.ts';
+import { categorize } from '../reference/categories.ts';
 import { contentHash } from './content-hash.ts';
 
 export interface WriteCounts {
@@ -42,6 +43,7 @@ type ProjectInsert = typeof projects.$inferInsert;
 
 function projectRow(project: NormalizedProject): ProjectInsert {
   const { programId, registryProjectId, completeness, ...content } = project;
+  const category = categorize(project);
   return {
     programId,
     registryProjectId,
@@ -66,7 +68,9 @@ function projectRow(project: NormalizedProject): ProjectInsert {
     parentRegistryProjectId: content.parentRegistryProjectId,
     crossReferences: content.crossReferences,
     attributes: content.attributes,
-    contentHash: contentHash(project),
+    category,
+    // The category is derived here, so a newer category map also counts as a change.
+    contentHash: contentHash({ project, category }),
   };
 }
 
@@ -92,6 +96,7 @@ const projectContentKeys = [
   'parentRegistryProjectId',
   'crossReferences',
   'attributes',
+  'category',
   'contentHash',
 ] as const satisfies readonly (keyof ProjectInsert)[];
 
