@@ -13,8 +13,11 @@ export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'truncate' }
   | { kind: 'html' }
+  /** Renames a CSV header column, or a JSON object key everywhere in a JSON body. */
   | { kind: 'rename-column'; from: string; to: string }
-  | { kind: 'replace-body'; body: string };
+  | { kind: 'replace-body'; body: string }
+  /** Answers nothing at all until the client gives up (headers timeout). */
+  | { kind: 'stall' };
 
 export interface ServedRequest {
   method: string;
@@ -80,6 +83,10 @@ export async function startRegistryServer(route: Route): Promise<RegistryServer>
       res.end(`injected ${fault.status}`);
       return;
     }
+    if (fault?.kind === 'stall') {
+      // Hold the request open; closeAllConnections() on close() ends it.
+      return;
+    }
     if (fault?.kind === 'html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!doctype html><html><head><title>Registry</title></head><body><app-root></app-root></body></html>');
@@ -94,8 +101,12 @@ export async function startRegistryServer(route: Route): Promise<RegistryServer>
     }
     let text = reply.body;
     if (fault?.kind === 'rename-column') {
-      const [header, ...rest] = text.split('\n');
-      text = [header!.replace(fault.from, fault.to), ...rest].join('\n');
+      const json = /json/.test(reply.headers?.['content-type'] ?? '');
+      if (json) text = text.replaceAll(JSON.stringify(fault.from) + ':', JSON.stringify(fault.to) + ':');
+      else {
+        const [header, ...rest] = text.split('\n');
+        text = [header!.replace(fault.from, fault.to), ...rest].join('\n');
+      }
     }
     if (fault?.kind === 'replace-body') text = fault.body;
     const bytes = Buffer.from(text, 'utf8');

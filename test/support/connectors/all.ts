@@ -1,0 +1,5 @@
+import type { ConnectorFixture } from './types.ts';
+import { verraFixture } from './verra.ts';
+
+/** Every connector's fixture, for the suites that run on all of them. */
+export const connectorFixtures: readonly ConnectorFixture[] = [verraFixture];
