@@ -187,6 +187,13 @@ export interface Connector {
   defaultBaseUrl: string;
   /** node-cron expression. */
   defaultSchedule: string;
+  /**
+   * False when the hub must not poll this registry unless an operator turns it on
+   * (`<PROGRAM>_ENABLED=true`), e.g. where the registry's terms rule out automated downloads.
+   */
+  pollByDefault?: boolean;
+  /** Why polling is off by default; shown in logs and docs. */
+  pollingNote?: string;
   /** Bump when `normalize` changes, so stored raw records are normalized again. */
   normalizerVersion: number;
   /** Streams raw records from the registry, source by source, page by page. */

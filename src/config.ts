@@ -30,6 +30,8 @@ const environmentSchema = z.object({
   HTTP_REQUESTS_PER_SECOND: z.coerce.number().positive().default(1),
   GRAPHQL_MAX_PAGE_SIZE: positiveInt.max(1000).default(100),
   GRAPHQL_MAX_DEPTH: positiveInt.max(50).default(10),
+  /** Largest accepted query cost (src/api/plugins/query-complexity.ts explains the cost model). */
+  GRAPHQL_MAX_COMPLEXITY: positiveInt.default(20_000),
 });
 
 /** Per registry: `<ID>_BASE_URL` (tests point it at 127.0.0.1) and `<ID>_SCHEDULE` (node-cron). */
@@ -51,7 +53,7 @@ function sourceSchema(connector: Connector) {
   return z.object({
     [connector.baseUrlEnv]: z.url().default(connector.defaultBaseUrl),
     [`${prefix}_SCHEDULE`]: cronExpression.default(connector.defaultSchedule),
-    [`${prefix}_ENABLED`]: flag.default(true),
+    [`${prefix}_ENABLED`]: flag.default(connector.pollByDefault ?? true),
   });
 }
 

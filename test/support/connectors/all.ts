@@ -1,5 +1,6 @@
 import type { ConnectorFixture } from './types.ts';
+import { goldStandardFixture } from './gold-standard.ts';
 import { verraFixture } from './verra.ts';
 
 /** Every connector's fixture, for the suites that run on all of them. */
-export const connectorFixtures: readonly ConnectorFixture[] = [verraFixture];
+export const connectorFixtures: readonly ConnectorFixture[] = [verraFixture, goldStandardFixture];
