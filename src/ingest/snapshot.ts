@@ -10,7 +10,8 @@ import type { Connector } from '../../connectors/contract.ts';
 import { queryRows, type Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { createProgress } from '../progress.ts';
-import { runSync, type SyncResult } from './sync-runner.ts';
+import { runSyncJob } from './sync-job.ts';
+import type { SyncResult } from './sync-runner.ts';
 
 /** Folder of each program inside the snapshot, as the exports are laid out there. */
 export const snapshotFolders: Record<string, string> = {
@@ -43,8 +44,8 @@ export async function loadExportFolder(options: {
   dir: string;
   trigger: string;
   logger: Logger;
-}): Promise<SyncResult[]> {
-  const results: SyncResult[] = [];
+}): Promise<(SyncResult | null)[]> {
+  const results: (SyncResult | null)[] = [];
   for (const connector of options.connectors) {
     const folder = snapshotFolder(options.dir, connector);
     if (!folder) {
@@ -52,7 +53,7 @@ export async function loadExportFolder(options: {
       continue;
     }
     results.push(
-      await runSync({
+      await runSyncJob({
         database: options.database,
         connector,
         source: { kind: 'files', dir: folder },
@@ -71,7 +72,7 @@ export async function loadSnapshotIfEmpty(options: {
   connectors: readonly Connector[];
   dir: string;
   logger: Logger;
-}): Promise<SyncResult[] | null> {
+}): Promise<(SyncResult | null)[] | null> {
   if (!(await isDatabaseEmpty(options.database))) return null;
   options.logger.info({ dir: options.dir }, 'empty database: loading the bundled snapshot of registry exports');
   return loadExportFolder({ ...options, trigger: 'snapshot' });

@@ -1,0 +1,228 @@
+/**
+ * Credit (transaction) reads and aggregates, framework-free (take `Executor`, return rows),
+ * shared by the GraphQL resolvers, the CLI and tests.
+ */
+import { and, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { credits, projects } from '../../db/schema.ts';
+import {
+  afterSql,
+  keyValuesSql,
+  orderBySql,
+  parseKeyValues,
+  toPage,
+  toPages,
+  type Ordering,
+  type Page,
+  type PageRequest,
+} from '../common/keyset.ts';
+import { inList } from '../common/sql-filters.ts';
+
+const creditColumns = {
+  id: credits.id,
+  programId: credits.programId,
+  naturalKey: credits.naturalKey,
+  projectId: credits.projectId,
+  kind: credits.kind,
+  kindAmbiguous: credits.kindAmbiguous,
+  quantity: credits.quantity,
+  vintageYear: credits.vintageYear,
+  vintageStart: credits.vintageStart,
+  vintageEnd: credits.vintageEnd,
+  transactionDate: credits.transactionDate,
+  issuanceDate: credits.issuanceDate,
+  serialNumber: credits.serialNumber,
+  serialNamespace: credits.serialNamespace,
+  serialFirst: credits.serialFirst,
+  serialLast: credits.serialLast,
+  countryCode: credits.countryCode,
+  beneficiary: credits.beneficiary,
+  retirementReason: credits.retirementReason,
+  retirementNote: credits.retirementNote,
+  useCase: credits.useCase,
+  article6Authorization: credits.article6Authorization,
+  labels: credits.labels,
+};
+
+export type CreditRow = Pick<typeof credits.$inferSelect, keyof typeof creditColumns>;
+export type CreditKindValue = CreditRow['kind'];
+
+/** Each field narrows the result; null/undefined means "any". An empty list matches nothing. */
+export interface CreditFilter {
+  /** Program codes (`verra`); unknown codes match nothing. */
+  programIds?: readonly string[] | null;
+  /** ISO 3166-1 alpha-2 codes of the credit's project (where the activity takes place). */
+  projectCountryCodes?: readonly string[] | null;
+  projectIds?: readonly number[] | null;
+  /** Vintage years, inclusive. */
+  vintageFrom?: number | null;
+  vintageTo?: number | null;
+  kinds?: readonly CreditKindValue[] | null;
+  /** Transaction dates (YYYY-MM-DD), inclusive. */
+  transactionDateFrom?: string | null;
+  transactionDateTo?: string | null;
+}
+
+export type CreditOrderName = 'ID_ASC' | 'TRANSACTION_DATE_DESC' | 'VINTAGE_ASC';
+
+const idKey = { expression: sql`${credits.id}`, type: 'bigint' } as const;
+
+export function creditOrdering(name: CreditOrderName): Ordering {
+  switch (name) {
+    case 'TRANSACTION_DATE_DESC':
+      return {
+        name,
+        direction: 'desc',
+        keys: [
+          { expression: sql`(${credits.transactionDate} is not null)`, type: 'boolean' }, // undated rows last
+          { expression: sql`coalesce(${credits.transactionDate}, date '0001-01-01')`, type: 'date' },
+          idKey,
+        ],
+      };
+    case 'VINTAGE_ASC':
+      return {
+        name,
+        direction: 'asc',
+        keys: [
+          { expression: sql`(${credits.vintageYear} is null)`, type: 'boolean' }, // rows without vintage last
+          { expression: sql`coalesce(${credits.vintageYear}, 0)`, type: 'integer' },
+          idKey,
+        ],
+      };
+    case 'ID_ASC':
+      return { name, direction: 'asc', keys: [idKey] };
+  }
+}
+
+function filterSql(db: Executor, filter: CreditFilter): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [];
+  if (filter.programIds) conditions.push(inList(credits.programId, filter.programIds));
+  if (filter.projectIds) conditions.push(inList(credits.projectId, filter.projectIds));
+  if (filter.projectCountryCodes) {
+    const countries = filter.projectCountryCodes;
+    conditions.push(
+      countries.length === 0
+        ? sql`false`
+        : inArray(credits.projectId, db.select({ id: projects.id }).from(projects).where(inArray(projects.countryCode, [...countries]))),
+    );
+  }
+  if (filter.vintageFrom != null) conditions.push(gte(credits.vintageYear, filter.vintageFrom));
+  if (filter.vintageTo != null) conditions.push(lte(credits.vintageYear, filter.vintageTo));
+  if (filter.kinds) conditions.push(inList(credits.kind, filter.kinds));
+  if (filter.transactionDateFrom != null) conditions.push(gte(credits.transactionDate, filter.transactionDateFrom));
+  if (filter.transactionDateTo != null) conditions.push(lte(credits.transactionDate, filter.transactionDateTo));
+  return and(...conditions);
+}
+
+/** One page of credits matching `filter`, in `ordering`. */
+export async function findCredits(db: Executor, filter: CreditFilter, ordering: Ordering, request: PageRequest): Promise<Page<CreditRow>> {
+  const rows = await db
+    .select({ row: creditColumns, key: keyValuesSql(ordering) })
+    .from(credits)
+    .where(and(filterSql(db, filter), request.after ? afterSql(ordering, request.after) : undefined))
+    .orderBy(orderBySql(ordering))
+    .limit(request.first + 1);
+  return toPage(
+    rows.map(({ row, key }) => ({ row, key: parseKeyValues(key) })),
+    request,
+  );
+}
+
+export async function countCredits(db: Executor, filter: CreditFilter): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(credits)
+    .where(filterSql(db, filter));
+  return row?.count ?? 0;
+}
+
+/**
+ * The same page of credits for each of several projects, in ONE statement: rows are
+ * numbered per project with `row_number() over (partition by project_id order by …)` and
+ * the first `first + 1` of each are kept. This is what keeps "a page of projects with their
+ * credits" at a fixed number of statements whatever the page size.
+ */
+export async function findCreditsByProject(
+  db: Executor,
+  projectIds: readonly number[],
+  filter: CreditFilter,
+  ordering: Ordering,
+  request: PageRequest,
+): Promise<Map<number, Page<CreditRow>>> {
+  if (projectIds.length === 0) return new Map();
+  const ranked = db
+    .select({
+      id: credits.id,
+      parent: credits.projectId,
+      position: sql<number>`row_number() over (partition by ${credits.projectId} order by ${orderBySql(ordering)})`.as('page_position'),
+      key: keyValuesSql(ordering).as('cursor_key'),
+    })
+    .from(credits)
+    .where(and(inList(credits.projectId, projectIds), filterSql(db, filter), request.after ? afterSql(ordering, request.after) : undefined))
+    .as('ranked');
+  const rows = await db
+    .select({ row: creditColumns, parent: ranked.parent, key: ranked.key })
+    .from(ranked)
+    .innerJoin(credits, eq(credits.id, ranked.id))
+    .where(lte(ranked.position, request.first + 1))
+    .orderBy(ranked.parent, ranked.position);
+  return toPages(
+    projectIds,
+    rows.map(({ row, parent, key }) => ({ parent, row, key: parseKeyValues(key) })),
+    request,
+  );
+}
+
+/** Credits matching `filter` per project, in one GROUP BY. */
+export async function countCreditsByProject(
+  db: Executor,
+  projectIds: readonly number[],
+  filter: CreditFilter,
+): Promise<Map<number, number>> {
+  if (projectIds.length === 0) return new Map();
+  const rows = await db
+    .select({ projectId: credits.projectId, count: sql<number>`count(*)::int` })
+    .from(credits)
+    .where(and(inList(credits.projectId, projectIds), filterSql(db, filter)))
+    .groupBy(credits.projectId);
+  const counts = new Map(rows.map((row) => [row.projectId, row.count]));
+  return new Map(projectIds.map((id) => [id, counts.get(id) ?? 0]));
+}
+
+export async function findCreditsByIds(db: Executor, ids: readonly number[]): Promise<CreditRow[]> {
+  if (ids.length === 0) return [];
+  return db.select(creditColumns).from(credits).where(inList(credits.id, ids));
+}
+
+/** Quantities per transaction kind, as reported by the registry. */
+export interface CreditTotals {
+  issued: number;
+  retired: number;
+  cancelled: number;
+}
+
+const totalField: Record<CreditKindValue, keyof CreditTotals> = {
+  issuance: 'issued',
+  retirement: 'retired',
+  cancellation: 'cancelled',
+};
+
+/** Totals per project for many projects, in one GROUP BY (projects without credits get zeros). */
+export async function creditTotalsByProject(db: Executor, projectIds: readonly number[]): Promise<Map<number, CreditTotals>> {
+  const totals = new Map<number, CreditTotals>(projectIds.map((id) => [id, { issued: 0, retired: 0, cancelled: 0 }]));
+  if (projectIds.length === 0) return totals;
+  const rows = await db
+    .select({
+      projectId: credits.projectId,
+      kind: credits.kind,
+      quantity: sql<number>`sum(${credits.quantity})::float8`.mapWith(Number),
+    })
+    .from(credits)
+    .where(inList(credits.projectId, projectIds))
+    .groupBy(credits.projectId, credits.kind);
+  for (const row of rows) {
+    const projectTotals = totals.get(row.projectId);
+    if (projectTotals) projectTotals[totalField[row.kind]] = row.quantity;
+  }
+  return totals;
+}

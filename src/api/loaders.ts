@@ -1,0 +1,20 @@
+import type { Executor } from '../db/client.ts';
+import { createCreditLoaders } from './credits/credit.loaders.ts';
+import { createProgramLoaders } from './programs/program.loaders.ts';
+import { createProjectLoaders } from './projects/project.loaders.ts';
+import { createSyncRunLoaders } from './sync-runs/sync-run.loaders.ts';
+
+/**
+ * Every DataLoader of one request. Made fresh per request (in the context), so batching
+ * spans a request and caching never outlives it.
+ */
+export function createLoaders(db: Executor) {
+  return {
+    programs: createProgramLoaders(db),
+    projects: createProjectLoaders(db),
+    credits: createCreditLoaders(db),
+    syncRuns: createSyncRunLoaders(db),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

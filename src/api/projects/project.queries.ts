@@ -1,0 +1,209 @@
+/**
+ * Project reads, framework-free (take `Executor`, return rows), shared by the GraphQL
+ * resolvers, the CLI and tests.
+ */
+import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { projects } from '../../db/schema.ts';
+import {
+  afterSql,
+  keyValuesSql,
+  orderBySql,
+  parseKeyValues,
+  toPage,
+  toPages,
+  type Ordering,
+  type Page,
+  type PageRequest,
+} from '../common/keyset.ts';
+import { containsPattern, inList } from '../common/sql-filters.ts';
+
+const projectColumns = {
+  id: projects.id,
+  programId: projects.programId,
+  registryProjectId: projects.registryProjectId,
+  completeness: projects.completeness,
+  name: projects.name,
+  proponent: projects.proponent,
+  countryCode: projects.countryCode,
+  countryName: projects.countryName,
+  subdivision: projects.subdivision,
+  region: projects.region,
+  latitude: projects.latitude,
+  longitude: projects.longitude,
+  projectTypes: projects.projectTypes,
+  category: projects.category,
+  methodologies: projects.methodologies,
+  status: projects.status,
+  registrationDate: projects.registrationDate,
+  creditingPeriodStart: projects.creditingPeriodStart,
+  creditingPeriodEnd: projects.creditingPeriodEnd,
+  sdgs: projects.sdgs,
+  additionalCertifications: projects.additionalCertifications,
+  estimatedAnnualCredits: projects.estimatedAnnualCredits,
+  parentRegistryProjectId: projects.parentRegistryProjectId,
+  crossReferences: projects.crossReferences,
+  firstSeenAt: projects.firstSeenAt,
+  lastSeenAt: projects.lastSeenAt,
+};
+
+export type ProjectRow = Pick<typeof projects.$inferSelect, keyof typeof projectColumns>;
+
+/** Each field narrows the result; null/undefined means "any". An empty list matches nothing. */
+export interface ProjectFilter {
+  /** Program codes (`verra`); unknown codes match nothing. */
+  programIds?: readonly string[] | null;
+  /** ISO 3166-1 alpha-2 codes. */
+  countryCodes?: readonly string[] | null;
+  /** Status as the registry writes it (exact match). */
+  statuses?: readonly string[] | null;
+  /** Free text matched against name and proponent (trigram word similarity or substring). */
+  search?: string | null;
+}
+
+export type ProjectOrderName = 'ID_ASC' | 'NAME_ASC' | 'RELEVANCE';
+
+const idKey = { expression: sql`${projects.id}`, type: 'bigint' } as const;
+
+/** The search text a filter actually searches for (trimmed), or null. */
+export function searchTerm(filter: ProjectFilter): string | null {
+  const term = filter.search?.trim();
+  return term ? term : null;
+}
+
+/**
+ * How well a project matches `term`: the best pg_trgm word similarity (0–1) of the term
+ * within the name or the proponent.
+ */
+function relevanceSql(term: string): SQL {
+  return sql`coalesce(greatest(word_similarity(${term}, ${projects.name}), word_similarity(${term}, ${projects.proponent})), 0)`;
+}
+
+/**
+ * The ordering for `name`. RELEVANCE needs a search term (best match first, then id);
+ * without one it falls back to ID_ASC.
+ */
+export function projectOrdering(name: ProjectOrderName, filter: ProjectFilter): Ordering {
+  const term = searchTerm(filter);
+  switch (name) {
+    case 'RELEVANCE':
+      if (term === null) break;
+      // Negated so that every key sorts ascending (keyset pagination needs one direction).
+      return { name, direction: 'asc', keys: [{ expression: sql`(-${relevanceSql(term)})::float8`, type: 'float8' }, idKey] };
+    case 'NAME_ASC':
+      return {
+        name,
+        direction: 'asc',
+        keys: [
+          { expression: sql`(${projects.name} is null)`, type: 'boolean' }, // unnamed projects last
+          { expression: sql`coalesce(${projects.name}, '')`, type: 'text' },
+          idKey,
+        ],
+      };
+    case 'ID_ASC':
+      break;
+  }
+  return { name: 'ID_ASC', direction: 'asc', keys: [idKey] };
+}
+
+function filterSql(filter: ProjectFilter): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (filter.programIds) conditions.push(inList(projects.programId, filter.programIds));
+  if (filter.countryCodes) conditions.push(inList(projects.countryCode, filter.countryCodes));
+  if (filter.statuses) conditions.push(inList(projects.status, filter.statuses));
+  const term = searchTerm(filter);
+  if (term !== null) {
+    const pattern = containsPattern(term);
+    // `<%` is pg_trgm's word-similarity operator (threshold pg_trgm.word_similarity_threshold,
+    // 0.6 by default): it forgives typos; ILIKE catches short or partial words. Both can use
+    // the trigram GIN indexes on name and proponent.
+    conditions.push(
+      sql`(${term} <% ${projects.name} or ${term} <% ${projects.proponent} or ${projects.name} ilike ${pattern} or ${projects.proponent} ilike ${pattern})`,
+    );
+  }
+  return and(...conditions);
+}
+
+/** One page of projects matching `filter`, in `ordering`. */
+export async function findProjects(
+  db: Executor,
+  filter: ProjectFilter,
+  ordering: Ordering,
+  request: PageRequest,
+): Promise<Page<ProjectRow>> {
+  const rows = await db
+    .select({ row: projectColumns, key: keyValuesSql(ordering) })
+    .from(projects)
+    .where(and(filterSql(filter), request.after ? afterSql(ordering, request.after) : undefined))
+    .orderBy(orderBySql(ordering))
+    .limit(request.first + 1);
+  return toPage(
+    rows.map(({ row, key }) => ({ row, key: parseKeyValues(key) })),
+    request,
+  );
+}
+
+export async function countProjects(db: Executor, filter: ProjectFilter): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(projects)
+    .where(filterSql(filter));
+  return row?.count ?? 0;
+}
+
+/**
+ * The same page of projects for each of several programs, in ONE statement: rows are
+ * numbered per program with `row_number() over (partition by program_id …)` and the first
+ * `first + 1` of each are kept.
+ */
+export async function findProjectsByProgram(
+  db: Executor,
+  programIds: readonly string[],
+  filter: ProjectFilter,
+  ordering: Ordering,
+  request: PageRequest,
+): Promise<Map<string, Page<ProjectRow>>> {
+  if (programIds.length === 0) return new Map();
+  const ranked = db
+    .select({
+      id: projects.id,
+      parent: projects.programId,
+      position: sql<number>`row_number() over (partition by ${projects.programId} order by ${orderBySql(ordering)})`.as('page_position'),
+      key: keyValuesSql(ordering).as('cursor_key'),
+    })
+    .from(projects)
+    .where(and(inList(projects.programId, programIds), filterSql(filter), request.after ? afterSql(ordering, request.after) : undefined))
+    .as('ranked');
+  const rows = await db
+    .select({ row: projectColumns, parent: ranked.parent, key: ranked.key })
+    .from(ranked)
+    .innerJoin(projects, eq(projects.id, ranked.id))
+    .where(lte(ranked.position, request.first + 1))
+    .orderBy(ranked.parent, ranked.position);
+  return toPages(
+    programIds,
+    rows.map(({ row, parent, key }) => ({ parent, row, key: parseKeyValues(key) })),
+    request,
+  );
+}
+
+/** Projects matching `filter` per program, in one GROUP BY. */
+export async function countProjectsByProgram(
+  db: Executor,
+  programIds: readonly string[],
+  filter: ProjectFilter,
+): Promise<Map<string, number>> {
+  if (programIds.length === 0) return new Map();
+  const rows = await db
+    .select({ programId: projects.programId, count: sql<number>`count(*)::int` })
+    .from(projects)
+    .where(and(inList(projects.programId, programIds), filterSql(filter)))
+    .groupBy(projects.programId);
+  const counts = new Map(rows.map((row) => [row.programId, row.count]));
+  return new Map(programIds.map((id) => [id, counts.get(id) ?? 0]));
+}
+
+export async function findProjectsByIds(db: Executor, ids: readonly number[]): Promise<ProjectRow[]> {
+  if (ids.length === 0) return [];
+  return db.select(projectColumns).from(projects).where(inList(projects.id, ids));
+}
