@@ -31,6 +31,7 @@ CREATE TABLE "credits" (
 	"attributes" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"content_hash" text NOT NULL,
 	"raw_record_id" bigint,
+	"vanished_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -73,6 +74,7 @@ CREATE TABLE "projects" (
 	"content_hash" text NOT NULL,
 	"first_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"vanished_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -106,6 +108,7 @@ CREATE TABLE "sync_runs" (
 	"updated" integer DEFAULT 0 NOT NULL,
 	"unchanged" integer DEFAULT 0 NOT NULL,
 	"rejected" integer DEFAULT 0 NOT NULL,
+	"vanished" integer DEFAULT 0 NOT NULL,
 	"watermark" text,
 	"failure_type" text,
 	"error" text

@@ -71,19 +71,18 @@ program
   .option('--check', 'exit non-zero when schema.graphql is stale instead of writing it')
   .action(async (options: { check?: boolean }) => {
     const { buildHubSchema, printHubSchema } = await import('./api/schema.ts');
-    const { readFile, writeFile } = await import('node:fs/promises');
-    const path = resolve(import.meta.dirname, '../schema.graphql');
-    const sdl = printHubSchema(await buildHubSchema());
+    const { schemaFilePath, writeSchemaFile } = await import('./api/write-schema.ts');
     if (options.check) {
-      const current = await readFile(path, 'utf8').catch(() => '');
-      if (current !== sdl) {
+      const { readFile } = await import('node:fs/promises');
+      const current = await readFile(schemaFilePath, 'utf8').catch(() => '');
+      if (current !== printHubSchema(await buildHubSchema())) {
         console.error('schema.graphql is stale: run `npm run schema`');
         process.exitCode = 1;
       }
       return;
     }
-    await writeFile(path, sdl);
-    console.error(`wrote ${path}`);
+    const { path, changed } = await writeSchemaFile();
+    console.error(changed ? `wrote ${path}` : `${path} is up to date`);
   });
 
 function setup(): { config: Config; logger: Logger } {

@@ -77,6 +77,8 @@ export const projects = pgTable(
     contentHash: text('content_hash').notNull(),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when a complete sync of the program no longer lists the project; cleared if it returns. */
+    vanishedAt: timestamp('vanished_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -123,6 +125,12 @@ export const credits = pgTable(
     contentHash: text('content_hash').notNull(),
     /** The raw record this row was last normalized from. */
     rawRecordId: bigint('raw_record_id', { mode: 'number' }),
+    /**
+     * Set when a complete sync no longer has the record this credit came from (a registry
+     * split or removed a block); cleared if it returns. Vanished rows are kept, not deleted,
+     * and left out of queries and totals by default.
+     */
+    vanishedAt: timestamp('vanished_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -152,6 +160,8 @@ export const syncRuns = pgTable(
     updated: integer('updated').notNull().default(0),
     unchanged: integer('unchanged').notNull().default(0),
     rejected: integer('rejected').notNull().default(0),
+    /** Credits and projects this run found gone from the source (marked, not deleted). */
+    vanished: integer('vanished').notNull().default(0),
     watermark: text('watermark'),
     failureType: text('failure_type'),
     error: text('error'),

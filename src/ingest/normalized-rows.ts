@@ -117,7 +117,7 @@ export async function upsertProjects(db: Executor, batch: readonly NormalizedPro
   const full = rows.filter((row) => row.completeness === 'full');
   const partial = rows.filter((row) => row.completeness === 'partial');
   const counts = emptyCounts();
-  const set = { ...fromExcluded(projects, projectContentKeys), updatedAt: sql`now()`, lastSeenAt: sql`excluded.last_seen_at` };
+  const set = { ...fromExcluded(projects, projectContentKeys), updatedAt: sql`now()`, lastSeenAt: sql`excluded.last_seen_at`, vanishedAt: sql`null` };
 
   if (full.length > 0) {
     const returned = await db
@@ -126,7 +126,7 @@ export async function upsertProjects(db: Executor, batch: readonly NormalizedPro
       .onConflictDoUpdate({
         target: [projects.programId, projects.registryProjectId],
         set,
-        setWhere: sql`${projects.contentHash} is distinct from excluded.content_hash`,
+        setWhere: sql`${projects.contentHash} is distinct from excluded.content_hash or ${projects.vanishedAt} is not null`,
       })
       .returning({ inserted: sql<boolean>`(xmax = 0)` });
     addCounts(counts, countReturned(full.length, returned));
@@ -246,8 +246,9 @@ export async function upsertCredits(db: Executor, batch: readonly CreditWithSour
     .values(rows)
     .onConflictDoUpdate({
       target: [credits.programId, credits.naturalKey],
-      set: { ...fromExcluded(credits, creditContentKeys), updatedAt: sql`now()` },
-      setWhere: sql`${credits.contentHash} is distinct from excluded.content_hash`,
+      set: { ...fromExcluded(credits, creditContentKeys), updatedAt: sql`now()`, vanishedAt: sql`null` },
+      // A credit that comes back after vanishing is brought back even when its content is the same.
+      setWhere: sql`${credits.contentHash} is distinct from excluded.content_hash or ${credits.vanishedAt} is not null`,
     })
     .returning({ inserted: sql<boolean>`(xmax = 0)` });
   return countReturned(rows.length, returned);

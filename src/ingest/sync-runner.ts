@@ -16,6 +16,7 @@ import type { Logger } from '../logger.ts';
 import { noProgress, type Progress } from '../progress.ts';
 import { addCounts, emptyCounts, projectIds, upsertCredits, upsertProjects, type CreditWithSource, type WriteCounts } from './normalized-rows.ts';
 import { upsertPrograms } from './programs.ts';
+import { markVanished } from './vanished.ts';
 import { readStagedRecords, recordNormalizeOutcomes, stageRawRecords, type NormalizeOutcome, type StagedRecord } from './raw-records.ts';
 
 export type SyncSource = { kind: 'http'; http: HttpClient; baseUrl: string } | { kind: 'files'; dir: string };
@@ -35,6 +36,8 @@ export interface SyncOptions {
 export interface SyncCounts extends WriteCounts {
   fetched: number;
   rejected: number;
+  /** Credits and projects the source no longer has, marked vanished by this run. */
+  vanished: number;
 }
 
 export interface SyncResult {
@@ -61,7 +64,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     .values({ programId: connector.id, source: source.kind, trigger: options.trigger })
     .returning({ id: syncRuns.id, startedAt: syncRuns.startedAt });
   const runId = run!.id;
-  const counts: SyncCounts = { fetched: 0, rejected: 0, ...emptyCounts() };
+  const counts: SyncCounts = { fetched: 0, rejected: 0, vanished: 0, ...emptyCounts() };
   log.info({ runId }, 'sync started');
 
   try {
@@ -79,6 +82,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         counts.rejected += applied.rejected;
         progress.advance(staged.length);
       }
+      // Every connector reads its whole source each run, so the run is complete: reconcile.
+      counts.vanished = await markVanished(tx, connector.id, runId, run!.startedAt);
       await finishRun(tx, runId, 'succeeded', counts, null);
     });
     progress.finish();
@@ -89,7 +94,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     const failureType: FailureType = error instanceof ConnectorError ? error.failureType : 'system';
     const message = describe(error);
     // The apply transaction rolled back, so only raw records were written: report counts of what was fetched.
-    const reported: SyncCounts = { ...counts, ...emptyCounts(), rejected: 0 };
+    const reported: SyncCounts = { ...counts, ...emptyCounts(), rejected: 0, vanished: 0 };
     await finishRun(db, runId, 'failed', reported, { failureType, message });
     log.error({ runId, failureType, err: error }, `sync failed: ${message}`);
     return { runId, programId: connector.id, status: 'failed', counts: reported, failureType, error: message };

@@ -2,7 +2,7 @@
  * Credit (transaction) reads and aggregates, framework-free (take `Executor`, return rows),
  * shared by the GraphQL resolvers, the CLI and tests.
  */
-import { and, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { credits, projects } from '../../db/schema.ts';
 import {
@@ -42,6 +42,7 @@ const creditColumns = {
   useCase: credits.useCase,
   article6Authorization: credits.article6Authorization,
   labels: credits.labels,
+  vanishedAt: credits.vanishedAt,
 };
 
 export type CreditRow = Pick<typeof credits.$inferSelect, keyof typeof creditColumns>;
@@ -61,6 +62,8 @@ export interface CreditFilter {
   /** Transaction dates (YYYY-MM-DD), inclusive. */
   transactionDateFrom?: string | null;
   transactionDateTo?: string | null;
+  /** Also credits a complete sync found gone from their registry (left out by default). */
+  includeVanished?: boolean | null;
 }
 
 export type CreditOrderName = 'ID_ASC' | 'TRANSACTION_DATE_DESC' | 'VINTAGE_ASC';
@@ -96,6 +99,7 @@ export function creditOrdering(name: CreditOrderName): Ordering {
 
 function filterSql(db: Executor, filter: CreditFilter): SQL | undefined {
   const conditions: (SQL | undefined)[] = [];
+  if (!filter.includeVanished) conditions.push(isNull(credits.vanishedAt));
   if (filter.programIds) conditions.push(inList(credits.programId, filter.programIds));
   if (filter.projectIds) conditions.push(inList(credits.projectId, filter.projectIds));
   if (filter.projectCountryCodes) {

@@ -2,7 +2,7 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphq
 import { Connection } from '../common/connection.type.ts';
 import { toGlobalId } from '../common/global-id.ts';
 import { Node } from '../common/node.interface.ts';
-import { CountryCode, LocalDate, SafeInt } from '../common/scalars.ts';
+import { CountryCode, DateTime, LocalDate, SafeInt } from '../common/scalars.ts';
 import type { CreditRow, CreditTotals as CreditTotalsRow } from './credit.queries.ts';
 
 export enum CreditKind {
@@ -110,6 +110,12 @@ export class Credit implements Node {
 
   @Field(() => [String], { description: 'Labels the registry itself reports on the units (CCB, CORSIA, ICVCM CCP…).' })
   labels!: string[];
+
+  @Field(() => DateTime, {
+    nullable: true,
+    description: 'When a complete sync no longer found the registry record of this transaction (e.g. a block split since); null while current.',
+  })
+  vanishedAt!: Date | null;
 }
 
 @ObjectType({ description: 'A page of credit transactions.' })
@@ -143,6 +149,7 @@ export function toCredit(row: CreditRow): Credit {
     useCase: row.useCase,
     article6Authorization: row.article6Authorization,
     labels: row.labels,
+    vanishedAt: row.vanishedAt,
   });
 }
 

@@ -37,6 +37,13 @@ export class ProjectCreditsFilter {
 
   @Field(() => LocalDate, { nullable: true, description: 'Transaction date to (inclusive).' })
   transactionDateTo?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: 'Also transactions whose registry record is gone (a block split or removed since); they are left out, and out of totals, by default.',
+  })
+  includeVanished?: boolean | null;
 }
 
 @InputType({ description: 'Narrows credit transactions. Fields combine with AND; a list matches any of its values.' })
@@ -78,6 +85,7 @@ export function toCreditFilter(filter: (ProjectCreditsFilter & Partial<CreditsFi
     projectIds: filter.projectId == null ? null : [decodeGlobalIdOf('Project', filter.projectId)],
     vintageFrom: filter.vintageFrom ?? null,
     vintageTo: filter.vintageTo ?? null,
+    includeVanished: filter.includeVanished ?? false,
     kinds: filter.kind ?? null,
     transactionDateFrom: filter.transactionDateFrom ?? null,
     transactionDateTo: filter.transactionDateTo ?? null,

@@ -2,7 +2,7 @@
  * Project reads, framework-free (take `Executor`, return rows), shared by the GraphQL
  * resolvers, the CLI and tests.
  */
-import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { projects } from '../../db/schema.ts';
 import {
@@ -45,6 +45,7 @@ const projectColumns = {
   crossReferences: projects.crossReferences,
   firstSeenAt: projects.firstSeenAt,
   lastSeenAt: projects.lastSeenAt,
+  vanishedAt: projects.vanishedAt,
 };
 
 export type ProjectRow = Pick<typeof projects.$inferSelect, keyof typeof projectColumns>;
@@ -59,6 +60,8 @@ export interface ProjectFilter {
   statuses?: readonly string[] | null;
   /** Free text matched against name and proponent (trigram word similarity or substring). */
   search?: string | null;
+  /** Also projects a complete sync found gone from their registry's list (left out by default). */
+  includeVanished?: boolean | null;
 }
 
 export type ProjectOrderName = 'ID_ASC' | 'NAME_ASC' | 'RELEVANCE';
@@ -108,6 +111,7 @@ export function projectOrdering(name: ProjectOrderName, filter: ProjectFilter): 
 
 function filterSql(filter: ProjectFilter): SQL | undefined {
   const conditions: SQL[] = [];
+  if (!filter.includeVanished) conditions.push(isNull(projects.vanishedAt));
   if (filter.programIds) conditions.push(inList(projects.programId, filter.programIds));
   if (filter.countryCodes) conditions.push(inList(projects.countryCode, filter.countryCodes));
   if (filter.statuses) conditions.push(inList(projects.status, filter.statuses));

@@ -120,6 +120,9 @@ export class Project implements Node {
 
   @Field(() => DateTime, { description: 'When a sync last saw the project in its registry.' })
   lastSeenAt!: Date;
+
+  @Field(() => DateTime, { nullable: true, description: "When a complete sync no longer found the project in its registry's list; null while it is listed." })
+  vanishedAt!: Date | null;
 }
 
 @ObjectType({ description: 'A page of projects.' })
@@ -156,5 +159,6 @@ export function toProject(row: ProjectRow): Project {
     completeness: row.completeness as ProjectCompleteness,
     firstSeenAt: row.firstSeenAt,
     lastSeenAt: row.lastSeenAt,
+    vanishedAt: row.vanishedAt,
   });
 }

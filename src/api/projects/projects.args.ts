@@ -35,6 +35,13 @@ export class ProgramProjectsFilter {
     description: 'Words to find in the project name or proponent; tolerant of typos (trigram similarity) and partial words.',
   })
   search?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: "Also projects a complete sync no longer found in their registry's project list (left out by default).",
+  })
+  includeVanished?: boolean | null;
 }
 
 @InputType({ description: 'Narrows projects. Fields combine with AND; a list matches any of its values.' })
@@ -72,6 +79,7 @@ export function toProjectFilter(filter: (ProgramProjectsFilter & { program?: str
     countryCodes: filter.country ?? null,
     statuses: filter.status ?? null,
     search: filter.search ?? null,
+    includeVanished: filter.includeVanished ?? false,
   };
 }
 

@@ -60,7 +60,7 @@ async function totalsByProject(): Promise<Map<string, { issued: number; retired:
   return new Map(rows.map((row) => [row.project, { issued: row.issued, retired: row.retired }]));
 }
 
-describe('Verra sync over HTTP', () => {
+describe('a sync run (Verra over HTTP)', () => {
   it('lands every fixture row, with per-project issued and retired totals equal to the CSV', async () => {
     const result = await syncVerra();
     expect(result.error).toBeNull();
@@ -87,14 +87,6 @@ describe('Verra sync over HTTP', () => {
     expect(result.counts).toMatchObject({ inserted: 0, updated: 0, rejected: 0 });
     expect(result.counts.unchanged).toBeGreaterThan(0);
     expect(await normalizedState()).toEqual(before);
-  });
-
-  it('retries a registry that answers 500 once, then 200', async () => {
-    server.fail('/uiapi/resource/resource/search', { kind: 'status', status: 500 });
-    const result = await syncVerra();
-    expect(result.status).toBe('succeeded');
-    const projectRequests = server.requests.filter((r) => r.path === '/uiapi/resource/resource/search');
-    expect(projectRequests).toHaveLength(2);
   });
 
   it('a truncated CSV fails the run and leaves the earlier data untouched', async () => {
@@ -125,58 +117,39 @@ describe('Verra sync over HTTP', () => {
     expect(run!.error).toBe(result.error);
   });
 
-  it('keeps a malformed row as a rejected raw record with its reason, and lands the rest', async () => {
-    const bad = transactionsFile.rows[5]!.record;
-    const routes = verraRoutes(fixtureDir, {
-      projects: readCsvExport(`${fixtureDir}/projects.csv`),
-      transactions: {
-        header: transactionsFile.header,
-        rows: transactionsFile.rows.map((row) => {
-          if (row.record !== bad) return row;
-          // `Quantity Issued` stands right before `Serial Number` in the export.
-          const quantity = bad['Quantity Issued']!.includes(',') ? `"${bad['Quantity Issued']}"` : bad['Quantity Issued'];
-          const raw = row.raw.replace(`,${quantity},${bad['Serial Number']},`, `,999999999,${bad['Serial Number']},`);
-          expect(raw).not.toBe(row.raw);
-          return { record: row.record, raw };
-        }),
-      },
-    });
-    await server.close();
-    server = await startRegistryServer(routes);
-
-    const result = await syncVerra();
-    expect(result.status).toBe('succeeded');
-    expect(result.counts.rejected).toBe(1);
-    const rejected = await testDb.database.db
-      .select()
-      .from(rawRecords)
-      .where(sql`${rawRecords.status} = 'rejected' and ${rawRecords.lastSeenRunId} = ${result.runId}`);
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0]!.naturalKey).toBe(bad['Serial Number']);
-    expect(rejected[0]!.rejectionReason).toBe('quantity_mismatch');
-    expect(rejected[0]!.rejectionDetail).toContain('999999999');
-    expect(rejected[0]!.payload['Quantity Issued']).toBe('999999999');
-    // The rest are all there: the stored credit of that block keeps its last good version.
-    const [stored] = await testDb.database.db.select().from(credits).where(eq(credits.naturalKey, `issuance:${bad['Serial Number']}`));
-    expect(stored!.quantity).toBeGreaterThan(0);
-    expect(stored!.quantity).not.toBe(999999999);
-  });
-
-  it('stops with a format failure naming the column when the registry renames one', async () => {
-    server.fail('/uiapi/asset/asset/search', { kind: 'rename-column', from: 'Quantity Issued', to: 'Issued Quantity' });
-    const before = await normalizedState();
-    const result = await syncVerra();
-    expect(result.status).toBe('failed');
-    expect(result.failureType).toBe('format');
-    expect(result.error).toContain('Quantity Issued');
-    expect(await normalizedState()).toEqual(before);
-  });
-
   it('reports the web app shell (HTML with 200) as a changed format, not as data', async () => {
     server.fail('/uiapi/resource/resource/search', { kind: 'html' });
     const result = await syncVerra();
     expect(result.status).toBe('failed');
     expect(result.failureType).toBe('format');
+  });
+
+  it('marks credits whose block the registry no longer lists as vanished, and brings them back', async () => {
+    const gone = transactionsFile.rows[0]!.record;
+    const key = gone['Serial Number']!;
+    const without = verraRoutes(fixtureDir, {
+      projects: readCsvExport(`${fixtureDir}/projects.csv`),
+      transactions: { header: transactionsFile.header, rows: transactionsFile.rows.filter((row) => row.record !== gone) },
+    });
+    await server.close();
+    server = await startRegistryServer(without);
+    const result = await syncVerra();
+    expect(result.status).toBe('succeeded');
+    const expectedGone = gone['Retirement/Cancellation Date'] ? 2 : 1;
+    expect(result.counts.vanished).toBe(expectedGone);
+    const marked = await testDb.database.db.select().from(credits).where(sql`${credits.naturalKey} like ${'%:' + key}`);
+    expect(marked).toHaveLength(expectedGone);
+    expect(marked.every((credit) => credit.vanishedAt !== null)).toBe(true);
+    const [run] = await testDb.database.db.select().from(syncRuns).where(eq(syncRuns.id, result.runId));
+    expect(run!.vanished).toBe(expectedGone);
+
+    await server.close();
+    server = await startRegistryServer(verraRoutes(fixtureDir));
+    const back = await syncVerra();
+    expect(back.counts.vanished).toBe(0);
+    expect(back.counts.updated).toBe(expectedGone);
+    const restored = await testDb.database.db.select().from(credits).where(sql`${credits.naturalKey} like ${'%:' + key}`);
+    expect(restored.every((credit) => credit.vanishedAt === null)).toBe(true);
   });
 
   it('fails cleanly as transient when the registry cannot be reached', async () => {
