@@ -101,23 +101,22 @@ const projectContentKeys = [
 ] as const satisfies readonly (keyof ProjectInsert)[];
 
 /**
- * Writes projects. A project from the registry's project list (`full`) replaces what is
- * stored; one known only from its transactions (`partial`) is created when missing and
- * refreshed only while no full record exists, so it never overwrites the project list.
- * Partial projects that already exist are references, not records, and are not counted.
+ * Writes a batch's projects. A project from the registry's project list (`full`) replaces
+ * what is stored. One known only from its transactions (`partial`) is created here when
+ * missing, so its credits can refer to it; its attributes are merged over the whole run and
+ * written once by `refreshPartialProjects`, so rows that disagree cannot flip it back and forth.
  */
 export async function upsertProjects(db: Executor, batch: readonly NormalizedProject[], seenAt: Date): Promise<WriteCounts> {
   const byKey = new Map<string, NormalizedProject>();
   for (const project of batch) {
-    const key = `${project.programId}\u0000${project.registryProjectId}`;
+    const key = projectKey(project);
     const known = byKey.get(key);
-    if (!known || project.completeness === 'full' || known.completeness === 'partial') byKey.set(key, project);
+    if (!known || (project.completeness === 'full' && known.completeness === 'partial')) byKey.set(key, project);
   }
   const rows = [...byKey.values()].map(projectRow);
   const full = rows.filter((row) => row.completeness === 'full');
   const partial = rows.filter((row) => row.completeness === 'partial');
   const counts = emptyCounts();
-  const set = { ...fromExcluded(projects, projectContentKeys), updatedAt: sql`now()`, lastSeenAt: sql`excluded.last_seen_at`, vanishedAt: sql`null` };
 
   if (full.length > 0) {
     const returned = await db
@@ -125,7 +124,7 @@ export async function upsertProjects(db: Executor, batch: readonly NormalizedPro
       .values(full.map((row) => ({ ...row, lastSeenAt: seenAt })))
       .onConflictDoUpdate({
         target: [projects.programId, projects.registryProjectId],
-        set,
+        set: projectSet,
         setWhere: sql`${projects.contentHash} is distinct from excluded.content_hash or ${projects.vanishedAt} is not null`,
       })
       .returning({ inserted: sql<boolean>`(xmax = 0)` });
@@ -135,15 +134,9 @@ export async function upsertProjects(db: Executor, batch: readonly NormalizedPro
     const returned = await db
       .insert(projects)
       .values(partial.map((row) => ({ ...row, lastSeenAt: seenAt })))
-      .onConflictDoUpdate({
-        target: [projects.programId, projects.registryProjectId],
-        set,
-        setWhere: sql`${projects.completeness} = 'partial' and ${projects.contentHash} is distinct from excluded.content_hash`,
-      })
-      .returning({ inserted: sql<boolean>`(xmax = 0)` });
-    const inserted = returned.filter((row) => row.inserted).length;
-    counts.inserted += inserted;
-    counts.updated += returned.length - inserted;
+      .onConflictDoNothing({ target: [projects.programId, projects.registryProjectId] })
+      .returning({ id: projects.id });
+    counts.inserted += returned.length;
   }
   // Bookkeeping, not a change: when the registry last listed each project.
   for (const programId of new Set(rows.map((row) => row.programId))) {
@@ -154,6 +147,35 @@ export async function upsertProjects(db: Executor, batch: readonly NormalizedPro
       .where(and(eq(projects.programId, programId), inArray(projects.registryProjectId, ids), sql`${projects.lastSeenAt} < ${seenAt.toISOString()}::timestamptz`));
   }
   return counts;
+}
+
+/**
+ * Writes the run's merged partial projects, only where no full record exists and the merged
+ * content differs from what is stored; counts those as updates (they were inserted, when new,
+ * by `upsertProjects`).
+ */
+export async function refreshPartialProjects(db: Executor, merged: readonly NormalizedProject[], seenAt: Date): Promise<WriteCounts> {
+  const counts = emptyCounts();
+  for (let start = 0; start < merged.length; start += 500) {
+    const rows = merged.slice(start, start + 500).map(projectRow);
+    const returned = await db
+      .insert(projects)
+      .values(rows.map((row) => ({ ...row, lastSeenAt: seenAt })))
+      .onConflictDoUpdate({
+        target: [projects.programId, projects.registryProjectId],
+        set: projectSet,
+        setWhere: sql`${projects.completeness} = 'partial' and ${projects.contentHash} is distinct from excluded.content_hash`,
+      })
+      .returning({ id: projects.id });
+    counts.updated += returned.length;
+  }
+  return counts;
+}
+
+const projectSet = { ...fromExcluded(projects, projectContentKeys), updatedAt: sql`now()`, lastSeenAt: sql`excluded.last_seen_at`, vanishedAt: sql`null` };
+
+export function projectKey(project: Pick<NormalizedProject, 'programId' | 'registryProjectId'>): string {
+  return `${project.programId}\u0000${project.registryProjectId}`;
 }
 
 /** Database ids of the given registry projects, keyed by registry project id. */

@@ -14,7 +14,8 @@ import type { Database, Executor } from '../db/client.ts';
 import { syncRuns } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { noProgress, type Progress } from '../progress.ts';
-import { addCounts, emptyCounts, projectIds, upsertCredits, upsertProjects, type CreditWithSource, type WriteCounts } from './normalized-rows.ts';
+import { addCounts, emptyCounts, projectIds, refreshPartialProjects, upsertCredits, upsertProjects, type CreditWithSource, type WriteCounts } from './normalized-rows.ts';
+import { PartialProjectMerger } from './partial-projects.ts';
 import { upsertPrograms } from './programs.ts';
 import { markVanished } from './vanished.ts';
 import { readStagedRecords, recordNormalizeOutcomes, stageRawRecords, type NormalizeOutcome, type StagedRecord } from './raw-records.ts';
@@ -76,12 +77,14 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     }
     progress.phase('apply', counts.fetched);
     await db.transaction(async (tx) => {
+      const partials = new PartialProjectMerger();
       for await (const staged of readStagedRecords(tx, runId, batchSize)) {
-        const applied = await applyBatch(tx, connector, staged, run!.startedAt);
+        const applied = await applyBatch(tx, connector, staged, run!.startedAt, partials);
         addCounts(counts, applied.counts);
         counts.rejected += applied.rejected;
         progress.advance(staged.length);
       }
+      addCounts(counts, await refreshPartialProjects(tx, partials.merged(), run!.startedAt));
       // Every connector reads its whole source each run, so the run is complete: reconcile.
       counts.vanished = await markVanished(tx, connector.id, runId, run!.startedAt);
       await finishRun(tx, runId, 'succeeded', counts, null);
@@ -119,6 +122,7 @@ async function applyBatch(
   connector: Connector,
   staged: readonly StagedRecord[],
   seenAt: Date,
+  partials: PartialProjectMerger,
 ): Promise<{ counts: WriteCounts; rejected: number }> {
   const projects: NormalizedProject[] = [];
   const credits: CreditWithSource[] = [];
@@ -133,6 +137,7 @@ async function applyBatch(
     }
     outcomes.push({ id: record.id, rejection: null });
     projects.push(...result.projects);
+    for (const project of result.projects) partials.add(project);
     for (const credit of result.credits) credits.push({ credit, rawRecordId: record.id });
   }
   await recordNormalizeOutcomes(tx, connector.normalizerVersion, outcomes);

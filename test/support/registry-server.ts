@@ -17,7 +17,9 @@ export type Fault =
   | { kind: 'rename-column'; from: string; to: string }
   | { kind: 'replace-body'; body: string }
   /** Answers nothing at all until the client gives up (headers timeout). */
-  | { kind: 'stall' };
+  | { kind: 'stall' }
+  /** Answers normally, after a pause. */
+  | { kind: 'delay'; ms: number };
 
 export interface ServedRequest {
   method: string;
@@ -36,6 +38,10 @@ export interface Reply {
   status?: number;
   headers?: Record<string, string>;
   body: string;
+  /** A binary body (an XLSX workbook): sent instead of `body`. */
+  bytes?: Buffer;
+  /** How this reply looks with a column renamed, for binary formats (XLSX) the server cannot edit itself. */
+  renameColumn?: (from: string, to: string) => string | Buffer | Promise<string | Buffer>;
   /** Promise the whole body, send half of it, then drop the connection. */
   truncate?: boolean;
 }
@@ -83,6 +89,7 @@ export async function startRegistryServer(route: Route): Promise<RegistryServer>
       res.end(`injected ${fault.status}`);
       return;
     }
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (fault?.kind === 'stall') {
       // Hold the request open; closeAllConnections() on close() ends it.
       return;
@@ -99,17 +106,20 @@ export async function startRegistryServer(route: Route): Promise<RegistryServer>
       res.end('not found');
       return;
     }
-    let text = reply.body;
+    let content: string | Buffer = reply.bytes ?? reply.body;
     if (fault?.kind === 'rename-column') {
-      const json = /json/.test(reply.headers?.['content-type'] ?? '');
-      if (json) text = text.replaceAll(JSON.stringify(fault.from) + ':', JSON.stringify(fault.to) + ':');
-      else {
-        const [header, ...rest] = text.split('\n');
-        text = [header!.replace(fault.from, fault.to), ...rest].join('\n');
-      }
+      if (reply.renameColumn) content = await reply.renameColumn(fault.from, fault.to);
+      else if (typeof content === 'string') {
+        const json = /json/.test(reply.headers?.['content-type'] ?? '');
+        if (json) content = content.replaceAll(JSON.stringify(fault.from) + ':', JSON.stringify(fault.to) + ':');
+        else {
+          const [header, ...rest] = content.split('\n');
+          content = [header!.replace(fault.from, fault.to), ...rest].join('\n');
+        }
+      } else throw new Error('rename-column fault on a binary body whose route gives no renameColumn');
     }
-    if (fault?.kind === 'replace-body') text = fault.body;
-    const bytes = Buffer.from(text, 'utf8');
+    if (fault?.kind === 'replace-body') content = fault.body;
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     res.writeHead(reply.status ?? 200, { 'content-length': String(bytes.length), ...reply.headers });
     if (fault?.kind === 'truncate' || reply.truncate) {
       res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));

@@ -153,16 +153,14 @@ export function arbPage(workbookPath: string = ARB_WORKBOOK_PATH): string {
 }
 
 /**
- * A workbook as a route reply. registry-server.ts sends `Buffer.from(body, 'utf8')`, which
- * copies a Buffer byte for byte; its `Reply.body` is typed `string` only, hence the cast
- * (asked to widen it to `string | Buffer`). `renameColumn` rebuilds the workbook with a
- * header renamed, for the `rename-column` fault, which cannot edit a zip as text (asked to
- * be honoured by the server).
+ * A workbook as a route reply. `renameColumn` rebuilds the workbook with a header renamed,
+ * for the `rename-column` fault, which cannot edit a zip as text.
  */
 export function workbookReply(workbook: Buffer, headers: Record<string, string> = {}, sheet?: ArbSheet): Reply {
   const reply = {
     headers: { 'content-type': XLSX_CONTENT_TYPE, ...headers },
-    body: workbook as unknown as string,
+    body: '',
+    bytes: workbook,
     ...(sheet === undefined ? {} : { renameColumn: (from: string, to: string) => buildArbWorkbook(withRenamedColumn(sheet, from, to)) }),
   };
   return reply;

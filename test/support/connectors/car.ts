@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { car } from '../../../connectors/car/index.ts';
-import type { Route } from '../registry-server.ts';
+import type { Reply, Route } from '../registry-server.ts';
 import type { ConnectorFixture, ProjectTotals } from './types.ts';
 
 export const carFixtureDir = 'test/fixtures/registries/climate-action-reserve';
@@ -48,6 +48,22 @@ export function apxCsv(header: readonly string[], rows: Rows): string {
   const columns = header.filter((name) => !/^Unnamed: \d+$/.test(name));
   const line = (cells: readonly string[]) => `${cells.map((cell) => `"${cell}"`).join(',')},`;
   return [line(columns), ...rows.map((row) => line(columns.map((name) => row[name] ?? '')))].join('\r\n') + '\r\n';
+}
+
+/** Windows-1252 characters of bytes 0x80–0x9F (WHATWG index), in byte order. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+
+/** Text as Windows-1252 bytes, the APX exporter's encoding (throws on a character it cannot hold). */
+export function windows1252(text: string): Buffer {
+  return Buffer.from(
+    Array.from(text, (ch) => {
+      const code = ch.codePointAt(0)!;
+      if (code < 0x80 || (code >= 0xa0 && code <= 0xff)) return code;
+      const high = CP1252_HIGH.indexOf(ch);
+      if (high < 0) throw new Error(`${JSON.stringify(ch)} has no Windows-1252 byte`);
+      return 0x80 + high;
+    }),
+  );
 }
 
 function escapeHtml(text: string): string {
@@ -122,8 +138,8 @@ export function carReports(fixtureDir = carFixtureDir): Record<CarReportId, { he
 
 export function carRoutes(fixtureDir = carFixtureDir, options: CarRouteOptions = {}): Route {
   const reports = { ...carReports(fixtureDir), ...options.reports };
-  const byTitle = new Map(Object.entries(CAR_REPORTS).map(([id, { title }]) => [title, Number(id) as CarReportId]));
-  return ({ method, path, query, body }) => {
+  const byTitle = new Map<string, CarReportId>(Object.entries(CAR_REPORTS).map(([id, { title }]) => [title, Number(id) as CarReportId]));
+  return ({ method, path, query, body }): Reply | null => {
     if (method === 'GET' && path === PAGE_PATH) {
       const reportId = Number(query.get('r')) as CarReportId;
       const report = reports[reportId];
