@@ -158,6 +158,8 @@ export interface FetchContext {
   http: HttpClient;
   baseUrl: string;
   logger: Logger;
+  /** The values of the connector's `secrets`, by variable name (only those that are set). */
+  secrets: Readonly<Record<string, string>>;
   /** The watermark the last successful run ended with, when the connector uses one. */
   watermark: string | null;
   /** Fixed when the run starts (Singer's "signpost"): the run fetches nothing after it. */
@@ -194,6 +196,12 @@ export interface Connector {
   pollByDefault?: boolean;
   /** Why polling is off by default; shown in logs and docs. */
   pollingNote?: string;
+  /**
+   * Environment variables holding credentials `fetch` needs (e.g. an account's API secret).
+   * Their values reach `fetch` as `ctx.secrets`; while one is unset the hub does not poll the
+   * registry and says why.
+   */
+  secrets?: readonly string[];
   /** Bump when `normalize` changes, so stored raw records are normalized again. */
   normalizerVersion: number;
   /** Streams raw records from the registry, source by source, page by page. */

@@ -132,7 +132,12 @@ async function syncOverHttp(database: Database, config: Config, selected: readon
   try {
     const results: (SyncResult | null)[] = [];
     for (const connector of selected) {
-      if (selected.length > 1 && !config.sources[connector.id]?.enabled) {
+      const settings = config.sources[connector.id]!;
+      if (selected.length > 1 && settings.missingSecrets.length > 0) {
+        logger.info({ program: connector.id, missing: settings.missingSecrets }, 'skipped: its credentials are not set');
+        continue;
+      }
+      if (selected.length > 1 && !settings.enabled) {
         logger.info({ program: connector.id, note: connector.pollingNote }, 'polling is off for this program: skipped (name it with --program to sync it anyway)');
         continue;
       }
@@ -141,7 +146,7 @@ async function syncOverHttp(database: Database, config: Config, selected: readon
         await runSyncJob({
           database,
           connector,
-          source: { kind: 'http', http, baseUrl: config.sources[connector.id]!.baseUrl },
+          source: { kind: 'http', http, baseUrl: settings.baseUrl, secrets: settings.secrets },
           trigger: 'cli',
           logger,
           progress: createProgress(logger, connector.id),

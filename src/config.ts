@@ -39,6 +39,10 @@ export interface SourceSettings {
   baseUrl: string;
   schedule: string;
   enabled: boolean;
+  /** Values of the connector's `secrets` that are set; never logged. */
+  secrets: Record<string, string>;
+  /** The connector's `secrets` that are not set: polling waits for them. */
+  missingSecrets: string[];
 }
 
 export type Config = z.infer<typeof environmentSchema> & { sources: Record<string, SourceSettings> };
@@ -80,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       baseUrl: String(source.data[connector.baseUrlEnv]).replace(/\/+$/, ''),
       schedule: String(source.data[`${prefix}_SCHEDULE`]),
       enabled: Boolean(source.data[`${prefix}_ENABLED`]),
+      secrets: Object.fromEntries((connector.secrets ?? []).filter((name) => present[name]).map((name) => [name, present[name]!])),
+      missingSecrets: (connector.secrets ?? []).filter((name) => !present[name]),
     };
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);

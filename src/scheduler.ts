@@ -43,7 +43,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     const result = await runSyncJob({
       database: options.database,
       connector,
-      source: { kind: 'http', http: options.http, baseUrl: settings.baseUrl },
+      source: { kind: 'http', http: options.http, baseUrl: settings.baseUrl, secrets: settings.secrets },
       trigger,
       logger: options.logger,
     });
@@ -53,7 +53,14 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
 
   for (const connector of options.connectors) {
     const settings = options.sources[connector.id];
-    if (!settings?.enabled) continue;
+    if (!settings?.enabled) {
+      if (connector.pollingNote) log.info({ program: connector.id, note: connector.pollingNote }, 'registry polling is off');
+      continue;
+    }
+    if (settings.missingSecrets.length > 0) {
+      log.warn({ program: connector.id, missing: settings.missingSecrets }, `registry polling not scheduled: set ${settings.missingSecrets.join(', ')}`);
+      continue;
+    }
     const task = cron.schedule(
       settings.schedule,
       async () => {

@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 function verraSource(baseUrl: string) {
-  return { verra: { baseUrl, schedule: '0 3 * * *', enabled: true } };
+  return { verra: { baseUrl, schedule: '0 3 * * *', enabled: true, secrets: {}, missingSecrets: [] } };
 }
 
 /** Runs `hub sync --program verra` as a separate process against the test database. */

@@ -20,7 +20,7 @@ import { upsertPrograms } from './programs.ts';
 import { markVanished } from './vanished.ts';
 import { readStagedRecords, recordNormalizeOutcomes, stageRawRecords, type NormalizeOutcome, type StagedRecord } from './raw-records.ts';
 
-export type SyncSource = { kind: 'http'; http: HttpClient; baseUrl: string } | { kind: 'files'; dir: string };
+export type SyncSource = { kind: 'http'; http: HttpClient; baseUrl: string; secrets?: Readonly<Record<string, string>> } | { kind: 'files'; dir: string };
 
 export interface SyncOptions {
   database: Database;
@@ -110,6 +110,7 @@ function readSource(options: SyncOptions, startedAt: Date): AsyncIterable<RawRec
   return connector.fetch({
     http: source.http,
     baseUrl: source.baseUrl,
+    secrets: source.secrets ?? {},
     logger: options.logger.child({ program: connector.id }),
     watermark: null,
     startedAt,

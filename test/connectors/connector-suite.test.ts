@@ -20,21 +20,12 @@ describe.each(connectorFixtures.map((fixture) => [fixture.connector.id, fixture]
   let testDb: TestDatabase;
   let http: HttpClient;
   let server: RegistryServer | null = null;
-  const savedEnv: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     testDb = await createTestDatabase();
     http = new HttpClient({ baseDelayMs: 5, maxDelayMs: 50, maxRetries: 2, timeoutMs: 1_000, requestsPerSecondPerHost: 0 });
-    for (const [name, value] of Object.entries(fixture.env ?? {})) {
-      savedEnv[name] = process.env[name];
-      process.env[name] = value;
-    }
   });
   afterAll(async () => {
-    for (const [name, value] of Object.entries(savedEnv)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
     await http.close();
     await testDb.drop();
   });
@@ -49,7 +40,7 @@ describe.each(connectorFixtures.map((fixture) => [fixture.connector.id, fixture]
   }
 
   function sync(baseUrl: string): Promise<SyncResult> {
-    return runSync({ database: testDb.database, connector: fixture.connector, source: { kind: 'http', http, baseUrl }, trigger: 'test', logger: silentLogger });
+    return runSync({ database: testDb.database, connector: fixture.connector, source: { kind: 'http', http, baseUrl, secrets: fixture.secrets }, trigger: 'test', logger: silentLogger });
   }
 
   async function normalizedState() {

@@ -51,7 +51,7 @@ function capturingLogger(): { logger: FetchContext['logger']; lines: Record<stri
 }
 
 function context(baseUrl: string, overrides: Partial<FetchContext> = {}): FetchContext {
-  return { http, baseUrl, logger: silentLogger, watermark: null, startedAt: new Date('2026-04-14T06:00:00Z'), ...overrides };
+  return { http, baseUrl, logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date('2026-04-14T06:00:00Z'), ...overrides };
 }
 
 async function fetchAll(ctx: FetchContext): Promise<RawRecord[]> {

@@ -36,6 +36,7 @@ function context(server: RegistryServer, signal?: AbortSignal): FetchContext {
     // With a trailing slash, as a configured base URL may have one.
     baseUrl: `${server.baseUrl}/`,
     logger: silentLogger,
+    secrets: {},
     watermark: null,
     startedAt: new Date('2026-04-14T06:00:00Z'),
     signal,

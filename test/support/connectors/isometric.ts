@@ -13,7 +13,7 @@ import type { ConnectorFixture, ProjectTotals } from './types.ts';
 
 const fixtureDir = 'test/fixtures/registries/isometric';
 
-/** The client secret the fixture's syncs run with (`env`); the API wants it in `x-client-secret`. */
+/** The client secret the fixture's syncs run with (`secrets`); the API wants it in `x-client-secret`. */
 export const ISOMETRIC_TEST_SECRET = 'test-client-secret';
 
 export const ISOMETRIC_LISTS = ['projects', 'issuances', 'retirements'] as const;
@@ -120,7 +120,7 @@ export const isometricFixture: ConnectorFixture = {
   routes: () => isometricRoutes(),
   faultPath: '/issuances',
   requiredField: { from: 'issued_at', to: 'issuedAt' },
-  env: { ISOMETRIC_CLIENT_SECRET: ISOMETRIC_TEST_SECRET },
+  secrets: { ISOMETRIC_CLIENT_SECRET: ISOMETRIC_TEST_SECRET },
   totalsFromRawFiles: isometricTotalsFromCsv,
   malformedRecord() {
     const files = readIsometricFiles();

@@ -30,6 +30,6 @@ export interface ConnectorFixture {
    * that record with `reason` and land the rest.
    */
   malformedRecord(): { routes: Route; naturalKey: string; reason: RejectionReason };
-  /** Environment a sync needs besides the base URL (e.g. an account secret). */
-  env?: Record<string, string>;
+  /** Credentials a sync over HTTP needs (the connector's `secrets`), by variable name. */
+  secrets?: Record<string, string>;
 }
