@@ -1,7 +1,7 @@
 /**
  * The HTTP server: GraphQL (Apollo Server 5 on Express 5) at /graphql, liveness at /healthz,
- * readiness at /readyz. Every error leaves as JSON in GraphQL's `{ errors: [...] }` shape,
- * never as a stack trace or an HTML page.
+ * readiness at /readyz, Prometheus metrics at /metrics. Every error leaves as JSON in GraphQL's
+ * `{ errors: [...] }` shape, never as a stack trace or an HTML page.
  */
 // type-graphql's decorators need the Reflect metadata API before any type class loads.
 import 'reflect-metadata';
@@ -22,6 +22,7 @@ import { errorMaskingPlugin, formatError, internalErrorMessage } from './plugins
 import { queryComplexityPlugin } from './plugins/query-complexity.ts';
 import { checkReadiness, shippedMigrationCount } from './readiness.ts';
 import { buildHubSchema } from './schema.ts';
+import { createMetricsRegistry } from '../metrics.ts';
 
 export interface ApiServerOptions {
   database: Database;
@@ -82,6 +83,11 @@ export async function createApiServer({ database, config, logger }: ApiServerOpt
       log.warn({ reason: readiness.reason }, 'not ready');
       res.status(503).json({ status: 'unavailable', reason: readiness.reason });
     }
+  });
+
+  const metrics = createMetricsRegistry(database);
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
   });
 
   app.use(
