@@ -165,6 +165,18 @@ export interface FetchContext {
   /** Fixed when the run starts (Singer's "signpost"): the run fetches nothing after it. */
   startedAt: Date;
   signal?: AbortSignal;
+  /**
+   * Reports where the next run should start from (kept only if this run succeeds) and, with
+   * `sourceUnchanged`, that the registry said nothing changed since `watermark` (e.g. HTTP 304
+   * to a conditional GET): the run then reads nothing and must not treat the records it did
+   * not see as gone.
+   */
+  checkpoint?(state: Checkpoint): void;
+}
+
+export interface Checkpoint {
+  watermark?: string | null;
+  sourceUnchanged?: boolean;
 }
 
 /** A failure classified so the scheduler knows whether retrying can help. */

@@ -216,6 +216,7 @@ async function download(ctx: FetchContext, url: string, file: string, followPage
   if (response.notModified) {
     response.body.destroy();
     ctx.logger.info({ url }, 'arb: issuance table not modified since the last run');
+    ctx.checkpoint?.({ watermark: ctx.watermark, sourceUnchanged: true });
     return false;
   }
   if (isHtml(response)) {
@@ -242,6 +243,7 @@ async function download(ctx: FetchContext, url: string, file: string, followPage
     throw new ConnectorError('format', `ARB ${response.url} did not answer with an XLSX workbook (not a zip file; starts with ${JSON.stringify(head)})`);
   }
   const { size } = await stat(file);
+  ctx.checkpoint?.({ watermark: response.headers.etag ?? null });
   ctx.logger.info(
     { url: response.url, bytes: size, etag: response.headers.etag ?? null, lastModified: response.headers['last-modified'] ?? null },
     'arb: issuance table downloaded',

@@ -7,8 +7,8 @@
  * A run that fails in either phase leaves the normalized data exactly as it was; its raw
  * records stay, so nothing a registry sent is lost. Every run is recorded in sync_runs.
  */
-import { eq } from 'drizzle-orm';
-import { ConnectorError, type Connector, type FailureType, type NormalizedProject, type RawRecord } from '../../connectors/contract.ts';
+import { and, desc, eq } from 'drizzle-orm';
+import { ConnectorError, type Checkpoint, type Connector, type FailureType, type NormalizedProject, type RawRecord } from '../../connectors/contract.ts';
 import type { HttpClient } from '../../connectors/http.ts';
 import type { Database, Executor } from '../db/client.ts';
 import { syncRuns } from '../db/schema.ts';
@@ -70,7 +70,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
 
   try {
     progress.phase('fetch', null);
-    for await (const batch of inBatches(readSource(options, run!.startedAt), batchSize)) {
+    const checkpoint: Checkpoint = {};
+    const watermark = source.kind === 'http' ? await lastWatermark(db, connector.id) : null;
+    for await (const batch of inBatches(readSource(options, run!.startedAt, watermark, checkpoint), batchSize)) {
       await stageRawRecords(db, connector.id, runId, batch);
       counts.fetched += batch.length;
       progress.advance(batch.length);
@@ -85,9 +87,10 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
         progress.advance(staged.length);
       }
       addCounts(counts, await refreshPartialProjects(tx, partials.merged(), run!.startedAt));
-      // Every connector reads its whole source each run, so the run is complete: reconcile.
-      counts.vanished = await markVanished(tx, connector.id, runId, run!.startedAt);
-      await finishRun(tx, runId, 'succeeded', counts, null);
+      // Connectors read their whole source each run, so a run is complete and can reconcile,
+      // unless the registry said nothing changed (then the run read nothing).
+      if (!checkpoint.sourceUnchanged) counts.vanished = await markVanished(tx, connector.id, runId, run!.startedAt);
+      await finishRun(tx, runId, 'succeeded', counts, null, checkpoint.watermark ?? null);
     });
     progress.finish();
     log.info({ runId, ...counts }, 'sync succeeded');
@@ -104,7 +107,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
   }
 }
 
-function readSource(options: SyncOptions, startedAt: Date): AsyncIterable<RawRecord> {
+function readSource(options: SyncOptions, startedAt: Date, watermark: string | null, checkpoint: Checkpoint): AsyncIterable<RawRecord> {
   const { connector, source } = options;
   if (source.kind === 'files') return connector.readExports(source.dir);
   return connector.fetch({
@@ -112,9 +115,10 @@ function readSource(options: SyncOptions, startedAt: Date): AsyncIterable<RawRec
     baseUrl: source.baseUrl,
     secrets: source.secrets ?? {},
     logger: options.logger.child({ program: connector.id }),
-    watermark: null,
+    watermark,
     startedAt,
     signal: options.signal,
+    checkpoint: (state) => Object.assign(checkpoint, state),
   });
 }
 
@@ -154,11 +158,23 @@ async function finishRun(
   status: 'succeeded' | 'failed',
   counts: SyncCounts,
   failure: { failureType: FailureType; message: string } | null,
+  watermark: string | null = null,
 ): Promise<void> {
   await db
     .update(syncRuns)
-    .set({ status, finishedAt: new Date(), ...counts, failureType: failure?.failureType ?? null, error: failure?.message ?? null })
+    .set({ status, finishedAt: new Date(), ...counts, watermark, failureType: failure?.failureType ?? null, error: failure?.message ?? null })
     .where(eq(syncRuns.id, runId));
+}
+
+/** The watermark the program's last successful poll ended with. */
+async function lastWatermark(db: Executor, programId: string): Promise<string | null> {
+  const [last] = await db
+    .select({ watermark: syncRuns.watermark })
+    .from(syncRuns)
+    .where(and(eq(syncRuns.programId, programId), eq(syncRuns.status, 'succeeded'), eq(syncRuns.source, 'http')))
+    .orderBy(desc(syncRuns.id))
+    .limit(1);
+  return last?.watermark ?? null;
 }
 
 async function* inBatches<T>(source: AsyncIterable<T>, size: number): AsyncIterable<T[]> {

@@ -46,7 +46,14 @@ export interface Reply {
   truncate?: boolean;
 }
 
-export type Route = (request: { method: string; path: string; query: URLSearchParams; body: string }) => Reply | null;
+export type Route = (request: {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: string;
+  /** Request headers, names in lower case. */
+  headers: Record<string, string | string[] | undefined>;
+}) => Reply | null;
 
 export interface RegistryServer {
   baseUrl: string;
@@ -100,7 +107,7 @@ export async function startRegistryServer(route: Route): Promise<RegistryServer>
       return;
     }
 
-    const reply = route({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body });
+    const reply = route({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body, headers: req.headers });
     if (!reply) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
