@@ -194,7 +194,7 @@ describe('car.fetch (APX report export with session cookie and CSRF token)', () 
       req.on('end', () => {
         requests.push({ method: req.method ?? 'GET', headers: req.headers });
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        const reply = routes({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body: Buffer.concat(chunks).toString('utf8') });
+        const reply = routes({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
         if (!reply) {
           res.writeHead(404).end();
           return;

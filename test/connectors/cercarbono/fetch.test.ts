@@ -194,14 +194,14 @@ describe('cercarbono.fetch (EcoRegistry feeds)', () => {
 
   it('streams each list: a record comes out while the rest of the answer is still on its way', async () => {
     const routes = cercarbonoRoutes();
-    const reply = (path: string) => JSON.parse(routes({ method: 'GET', path, query: new URLSearchParams(), body: '' })!.body) as { project: unknown[] };
+    const reply = (path: string) => JSON.parse(routes({ method: 'GET', path, query: new URLSearchParams(), body: '', headers: {} })!.body) as { project: unknown[] };
     const [first, ...rest] = reply(CERCARBONO_PATHS.projects).project;
     let finish: (() => void) | undefined;
     // The registry sends the first project, then holds the rest of its answer back.
     const server = createServer((request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
       if (request.url === CERCARBONO_PATHS.standardProjects) {
-        response.end(routes({ method: 'GET', path: CERCARBONO_PATHS.standardProjects, query: new URLSearchParams(), body: '' })!.body);
+        response.end(routes({ method: 'GET', path: CERCARBONO_PATHS.standardProjects, query: new URLSearchParams(), body: '', headers: {} })!.body);
         return;
       }
       response.write(`{"project":[${JSON.stringify(first)}`);
