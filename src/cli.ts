@@ -1,5 +1,5 @@
 /**
- * The `hub` command: `serve`, `migrate`, `sync`, `schema`. Every stage runs on its own here
+ * The `hub` command: `serve`, `migrate`, `sync`, `label`, `schema`. Every stage runs on its own here
  * and together under `serve`.
  */
 import { resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { HttpClient } from '../connectors/http.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openConfiguredDatabase } from './db/open.ts';
 import type { Database } from './db/client.ts';
+import { labelSyncedPrograms } from './ccp/triggers.ts';
 import { startHub } from './hub.ts';
 import { loadExportFolder, snapshotFolder } from './ingest/snapshot.ts';
 import { runSyncJob } from './ingest/sync-job.ts';
@@ -57,12 +58,32 @@ program
     const selected = options.program ? [findConnector(options.program)!] : connectors;
     const results = await withDatabase(config, logger, async (database) => {
       await database.migrate();
-      if (options.fromDir) return syncFromFiles(database, selected, resolve(options.fromDir), Boolean(options.program), logger);
-      return syncOverHttp(database, config, selected, logger);
+      const synced = options.fromDir
+        ? await syncFromFiles(database, selected, resolve(options.fromDir), Boolean(options.program), logger)
+        : await syncOverHttp(database, config, selected, logger);
+      await labelSyncedPrograms(database, logger, synced);
+      return synced;
     });
     printSummary(results.filter((result): result is SyncResult => result !== null));
     if (results.includes(null)) console.error('some programs were skipped: another hub process is syncing them');
     if (results.some((result) => result?.status === 'failed')) process.exitCode = 1;
+  });
+
+program
+  .command('label')
+  .description('compute the ICVCM CCP label of every credit (only labels that changed are written)')
+  .option('--reference <file>', 'load this ICVCM reference file (same shape as src/reference/ccp/ccp-decisions.json) and make it the active version')
+  .option('--aliases <file>', 'with --reference: the methodology alias map to use (default: the shipped one)')
+  .option('--as-of <date>', 'evaluate the rules at this date (YYYY-MM-DD) instead of today')
+  .addOption(new Option('-p, --program <id...>', 'only the credits of these programs').choices(connectors.map((c) => c.id)))
+  .option('--report', 'print how the labels compare with the registries\' own CCP flags (Markdown)')
+  .action(async (options: { reference?: string; aliases?: string; asOf?: string; program?: string[]; report?: boolean }) => {
+    const { config, logger } = setup();
+    const { labelCommand } = await import('./ccp/command.ts');
+    await withDatabase(config, logger, async (database) => {
+      await database.migrate();
+      await labelCommand(database, logger, options);
+    });
   });
 
 program

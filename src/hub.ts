@@ -1,10 +1,12 @@
 /**
  * The whole hub in one process: database (migrated), the bundled snapshot when the database
- * is empty, the GraphQL API, and scheduled registry polling. `hub serve` and `npm start` run this.
+ * is empty, CCP labels (when the snapshot or the shipped reference data is new, and after every
+ * sync), the GraphQL API, and scheduled registry polling. `hub serve` and `npm start` run this.
  */
 import { connectors } from '../connectors/index.ts';
 import { HttpClient } from '../connectors/http.ts';
 import { createApiServer } from './api/server.ts';
+import { labelAfterSync, labelOnStart } from './ccp/triggers.ts';
 import type { Config } from './config.ts';
 import { openConfiguredDatabase } from './db/open.ts';
 import type { Database } from './db/client.ts';
@@ -22,7 +24,8 @@ export interface RunningHub {
 export async function startHub(config: Config, logger: Logger): Promise<RunningHub> {
   const database = await openConfiguredDatabase(config, logger);
   await database.migrate();
-  if (config.LOAD_SNAPSHOT) await loadSnapshotIfEmpty({ database, connectors, dir: config.SNAPSHOT_DIR, logger });
+  const snapshot = config.LOAD_SNAPSHOT ? await loadSnapshotIfEmpty({ database, connectors, dir: config.SNAPSHOT_DIR, logger }) : null;
+  await labelOnStart(database, logger, { force: snapshot !== null, trigger: 'snapshot' });
 
   const api = await createApiServer({ database, config, logger });
   const listener = await api.listen(config.PORT, config.HOST);
@@ -35,7 +38,7 @@ export async function startHub(config: Config, logger: Logger): Promise<RunningH
     logger: logger.child({ module: 'http' }),
   });
   const scheduler = config.SCHEDULER_ENABLED
-    ? startScheduler({ database, connectors, sources: config.sources, http, logger })
+    ? startScheduler({ database, connectors, sources: config.sources, http, logger, afterSync: labelAfterSync(database, logger) })
     : null;
 
   return {

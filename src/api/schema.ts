@@ -5,13 +5,26 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { CcpLabelResolver, CcpQuantityResolver, CreditCcpResolver, ProjectCcpResolver } from './ccp/ccp-label.resolver.ts';
+import { CcpResolver } from './ccp/ccp.resolver.ts';
 import { CreditResolver } from './credits/credit.resolver.ts';
 import { NodeResolver } from './node.resolver.ts';
 import { ProgramResolver } from './programs/program.resolver.ts';
 import { ProjectResolver } from './projects/project.resolver.ts';
 import { SyncRunResolver } from './sync-runs/sync-run.resolver.ts';
 
-export const resolvers = [NodeResolver, ProgramResolver, ProjectResolver, CreditResolver, SyncRunResolver] as const;
+export const resolvers = [
+  NodeResolver,
+  ProgramResolver,
+  ProjectResolver,
+  CreditResolver,
+  SyncRunResolver,
+  CcpResolver,
+  CreditCcpResolver,
+  ProjectCcpResolver,
+  CcpLabelResolver,
+  CcpQuantityResolver,
+] as const;
 
 /** Builds the executable schema. Arguments are checked by our own code, not class-validator. */
 export function buildHubSchema(): Promise<GraphQLSchema> {

@@ -15,6 +15,7 @@ import {
   numeric,
   pgEnum,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -201,4 +202,174 @@ export const rawRecords = pgTable(
   ],
 );
 
-export const schema = { programs, projects, credits, syncRuns, rawRecords };
+// ---------------------------------------------------------------------------------------------
+// ICVCM CCP labels (src/ccp, src/reference/ccp; docs/ccp.md)
+
+/** What the hub derives for a credit: whether it may carry the ICVCM CCP-Approved label, or why not. */
+export const ccpStatus = pgEnum('ccp_status', [
+  'APPROVED',
+  'APPROVED_CONDITIONAL',
+  'NOT_APPROVED',
+  'REMEDIAL_ACTION',
+  'WITHDRAWN',
+  'PENDING_ASSESSMENT',
+  'PROGRAM_NOT_ELIGIBLE',
+  'UNKNOWN_METHODOLOGY',
+]);
+
+/**
+ * One loaded version of the ICVCM reference data (src/reference/ccp): the file's `asOf` plus
+ * a hash of its content. Labels record the version they used; the active one is the version
+ * with the latest `activatedAt`.
+ */
+export const ccpReferenceVersions = pgTable('ccp_reference_versions', {
+  version: text('version').primaryKey(),
+  asOf: date('as_of', { mode: 'string' }).notNull(),
+  contentHash: text('content_hash').notNull(),
+  /** Where the file came from (`shipped`, or the path given to `hub label --reference`). */
+  origin: text('origin').notNull(),
+  /** Date of the ICVCM assessment-status table the file was compiled from. */
+  icvcmTableDate: date('icvcm_table_date', { mode: 'string' }),
+  coverage: jsonb('coverage').$type<Record<string, unknown>>().notNull(),
+  sources: jsonb('sources').$type<Record<string, string>>().notNull(),
+  labelRules: jsonb('label_rules').$type<Record<string, unknown>>().notNull(),
+  registryFields: jsonb('registry_fields').$type<unknown[]>().notNull(),
+  attributes: jsonb('attributes').$type<unknown[]>().notNull(),
+  /** The hub's map from registry spellings to ICVCM rows (src/reference/ccp/methodology-aliases.json). */
+  aliases: jsonb('aliases').$type<Record<string, unknown>>().notNull(),
+  loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().defaultNow(),
+  activatedAt: timestamp('activated_at', { withTimezone: true }),
+});
+
+/** Programs of a reference version: CCP eligibility with its date and scope. */
+export const ccpPrograms = pgTable(
+  'ccp_programs',
+  {
+    referenceVersion: text('reference_version')
+      .notNull()
+      .references(() => ccpReferenceVersions.version, { onDelete: 'cascade' }),
+    /** The reference file's program id (`verra`, `puro-earth`…). */
+    programId: text('program_id').notNull(),
+    name: text('name').notNull(),
+    /** `ccp-eligible`, `assessed-not-approved`, `not-a-ccp-program`. */
+    status: text('status').notNull(),
+    /** As published: `2024-04-05` (day) or `2025-06` (month). */
+    decisionDate: text('decision_date'),
+    datePrecision: text('date_precision'),
+    /** First day the eligibility is known to hold (end of month for month-precision dates). */
+    effectiveFrom: date('effective_from', { mode: 'string' }),
+    scope: text('scope'),
+    /** True when the scope limits eligibility to rule versions registry data does not show. */
+    scopeLimited: boolean('scope_limited').notNull(),
+    sources: text('sources').array().notNull().default(sql`'{}'::text[]`),
+    notes: text('notes'),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.referenceVersion, t.programId] })],
+);
+
+/** One row of the ICVCM methodology table: a program's methodology and version range with its outcome. */
+export const ccpDecisions = pgTable(
+  'ccp_decisions',
+  {
+    referenceVersion: text('reference_version')
+      .notNull()
+      .references(() => ccpReferenceVersions.version, { onDelete: 'cascade' }),
+    /** Deterministic: `<program>:<methodology slug>:<versions>`, e.g. `verra:acm0002:1.0-21.0`. */
+    id: text('id').notNull(),
+    programId: text('program_id').notNull(),
+    category: text('category'),
+    methodology: text('methodology').notNull(),
+    methodologyId: text('methodology_id'),
+    versions: text('versions').notNull(),
+    versionFrom: text('version_from'),
+    versionTo: text('version_to'),
+    icvcmStatus: text('icvcm_status'),
+    /** `approved`, `rejected`, `remedial-action`, `withdrawn`, `pending`. */
+    outcome: text('outcome').notNull(),
+    conditional: boolean('conditional'),
+    conditionalBasis: text('conditional_basis'),
+    conditions: text('conditions').array().notNull().default(sql`'{}'::text[]`),
+    batch: text('batch'),
+    decisionDate: text('decision_date'),
+    datePrecision: text('date_precision'),
+    effectiveFrom: date('effective_from', { mode: 'string' }),
+    decisionDocument: text('decision_document'),
+    boardObservations: text('board_observations'),
+    boardMeetingRef: text('board_meeting_ref'),
+    /** Id of the announcement group in the file's `decisions` list, when the row belongs to one. */
+    groupId: text('group_id'),
+    /** Announcements and documents the decision rests on (group, then batch sources). */
+    sources: text('sources').array().notNull().default(sql`'{}'::text[]`),
+    registryStrings: text('registry_strings').array().notNull().default(sql`'{}'::text[]`),
+    notes: text('notes'),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.referenceVersion, t.id] }), index('ccp_decisions_program').on(t.referenceVersion, t.programId, t.outcome)],
+);
+
+/** One `hub label` run (or a run after a sync / reference change): what it wrote. */
+export const ccpLabelRuns = pgTable('ccp_label_runs', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  referenceVersion: text('reference_version')
+    .notNull()
+    .references(() => ccpReferenceVersions.version),
+  evaluationDate: date('evaluation_date', { mode: 'string' }).notNull(),
+  /** Programs labelled (null: all). */
+  programIds: text('program_ids').array(),
+  trigger: text('trigger').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  inserted: integer('inserted').notNull().default(0),
+  updated: integer('updated').notNull().default(0),
+  unchanged: integer('unchanged').notNull().default(0),
+});
+
+/**
+ * The CCP label of every credit, materialized by a set-based run (src/ccp/label-engine.ts)
+ * and rewritten only where it changed. `status` is indexed with the credit id so a status
+ * filter over millions of credits walks the index in credit order.
+ */
+export const creditLabels = pgTable(
+  'credit_labels',
+  {
+    creditId: bigint('credit_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => credits.id, { onDelete: 'cascade' }),
+    status: ccpStatus('status').notNull(),
+    /** Human-readable sentences, in order: program, methodologies, credit-level findings. */
+    reasons: text('reasons').array().notNull(),
+    referenceVersion: text('reference_version')
+      .notNull()
+      .references(() => ccpReferenceVersions.version),
+    /** The ICVCM decision (`ccp_decisions.id` in `referenceVersion`) the status rests on, when one does. */
+    decisionId: text('decision_id'),
+    /** The reference program id the eligibility was checked for (the CDM for CERs held in GS, etc.). */
+    issuingProgramId: text('issuing_program_id').notNull(),
+    /** The registry's own CCP flag on the units; null where the registry publishes none. */
+    registryFlag: boolean('registry_flag'),
+    /** Where the flag is read: `Additional Certifications = "ICVCM CCP"`… */
+    registryFlagSource: text('registry_flag_source'),
+    agreesWithRegistry: boolean('agrees_with_registry'),
+    /** The CCP attributes as the registry publishes them (authorization, adaptation, SDGs). */
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull(),
+    /** The date the rules were evaluated at when this label was last written. */
+    evaluationDate: date('evaluation_date', { mode: 'string' }).notNull(),
+    labelRunId: bigint('label_run_id', { mode: 'number' }).references(() => ccpLabelRuns.id),
+    ...timestamps,
+  },
+  (t) => [index('credit_labels_status').on(t.status, t.creditId)],
+);
+
+export const schema = {
+  programs,
+  projects,
+  credits,
+  syncRuns,
+  rawRecords,
+  ccpReferenceVersions,
+  ccpPrograms,
+  ccpDecisions,
+  ccpLabelRuns,
+  creditLabels,
+};

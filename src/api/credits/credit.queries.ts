@@ -4,7 +4,7 @@
  */
 import { and, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { credits, projects } from '../../db/schema.ts';
+import { creditLabels, credits, projects } from '../../db/schema.ts';
 import {
   afterSql,
   keyValuesSql,
@@ -64,6 +64,8 @@ export interface CreditFilter {
   transactionDateTo?: string | null;
   /** Also credits a complete sync found gone from their registry (left out by default). */
   includeVanished?: boolean | null;
+  /** CCP statuses of the credit's label (`credit_labels.status`); unlabelled credits match none. */
+  ccpStatuses?: readonly string[] | null;
 }
 
 export type CreditOrderName = 'ID_ASC' | 'TRANSACTION_DATE_DESC' | 'VINTAGE_ASC';
@@ -115,8 +117,23 @@ function filterSql(db: Executor, filter: CreditFilter): SQL | undefined {
   if (filter.kinds) conditions.push(inList(credits.kind, filter.kinds));
   if (filter.transactionDateFrom != null) conditions.push(gte(credits.transactionDate, filter.transactionDateFrom));
   if (filter.transactionDateTo != null) conditions.push(lte(credits.transactionDate, filter.transactionDateTo));
+  if (filter.ccpStatuses) {
+    const statuses = filter.ccpStatuses;
+    // A semi-join on the (status, credit_id) index of credit_labels: cheap for any status mix.
+    conditions.push(
+      statuses.length === 0
+        ? sql`false`
+        : sql`exists (select 1 from ${creditLabels} where ${creditLabels.creditId} = ${credits.id} and ${creditLabels.status} in (${sql.join(
+            statuses.map((status) => sql`${status}`),
+            sql`, `,
+          )}))`,
+    );
+  }
   return and(...conditions);
 }
+
+/** The WHERE condition of `filter` over `credits`, for other query modules (CCP aggregates). */
+export const creditFilterSql = filterSql;
 
 /** One page of credits matching `filter`, in `ordering`. */
 export async function findCredits(db: Executor, filter: CreditFilter, ordering: Ordering, request: PageRequest): Promise<Page<CreditRow>> {

@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { CcpStatus } from '../ccp/ccp-status.enum.ts';
 import { decodeGlobalIdOf } from '../common/global-id.ts';
 import { ConnectionArgs } from '../common/pagination.args.ts';
 import { CountryCode, LocalDate } from '../common/scalars.ts';
@@ -44,6 +45,9 @@ export class ProjectCreditsFilter {
     description: 'Also transactions whose registry record is gone (a block split or removed since); they are left out, and out of totals, by default.',
   })
   includeVanished?: boolean | null;
+
+  @Field(() => [CcpStatus], { nullable: true, description: 'CCP label statuses (see `Credit.ccpLabel`); credits not labelled yet match none.' })
+  ccpStatus?: CcpStatus[] | null;
 }
 
 @InputType({ description: 'Narrows credit transactions. Fields combine with AND; a list matches any of its values.' })
@@ -89,5 +93,6 @@ export function toCreditFilter(filter: (ProjectCreditsFilter & Partial<CreditsFi
     kinds: filter.kind ?? null,
     transactionDateFrom: filter.transactionDateFrom ?? null,
     transactionDateTo: filter.transactionDateTo ?? null,
+    ccpStatuses: filter.ccpStatus ?? null,
   };
 }
