@@ -361,6 +361,104 @@ export const creditLabels = pgTable(
   (t) => [index('credit_labels_status').on(t.status, t.creditId)],
 );
 
+// ---- Double counting: flags, their entities, reviews and API keys (issue 5) ----
+
+export const flagStatus = pgEnum('flag_status', ['open', 'confirmed', 'dismissed', 'resolved']);
+export const apiKeyRole = pgEnum('api_key_role', ['reviewer', 'admin']);
+
+/**
+ * One finding of a detector. The id is deterministic (kind + the entities involved), so a
+ * rerun updates the same row: evidence, score and last detection move; a reviewer's status
+ * (confirmed, dismissed) is never overwritten by a detector.
+ */
+export const flags = pgTable(
+  'flags',
+  {
+    id: text('id').primaryKey(),
+    /** What was found, e.g. `cross_program_double_issuance`, `serial_overlap`, `over_retirement`. */
+    kind: text('kind').notNull(),
+    /** Which detector found it (one module per detector) and its version. */
+    detector: text('detector').notNull(),
+    detectorVersion: integer('detector_version').notNull(),
+    severity: text('severity', { enum: ['info', 'low', 'medium', 'high', 'critical'] }).notNull(),
+    /** Detector-specific strength of the finding (e.g. a match weight), higher is stronger. */
+    score: doublePrecision('score').notNull(),
+    status: flagStatus('status').notNull().default('open'),
+    title: text('title').notNull(),
+    /** tCO2e at risk of being counted twice. */
+    quantityAtRisk: numeric('quantity_at_risk', { precision: 20, scale: 4, mode: 'number' }).notNull().default(0),
+    programIds: text('program_ids').array().notNull().default(sql`'{}'::text[]`),
+    /** Every feature compared, with its values, comparison level and weight; ids and where they were found. */
+    evidence: jsonb('evidence').$type<Record<string, unknown>>().notNull(),
+    contentHash: text('content_hash').notNull(),
+    firstDetectedAt: timestamp('first_detected_at', { withTimezone: true }).notNull().defaultNow(),
+    lastDetectedAt: timestamp('last_detected_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when a run no longer finds it (status `resolved` unless a reviewer decided); cleared if found again. */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index('flags_kind_status').on(t.kind, t.status),
+    index('flags_severity').on(t.severity),
+    index('flags_quantity').on(t.quantityAtRisk),
+    index('flags_programs').using('gin', t.programIds),
+  ],
+);
+
+/** Projects a flag involves, with their role in it (e.g. `left`, `right`, `issuer`). */
+export const flagProjects = pgTable(
+  'flag_projects',
+  {
+    flagId: text('flag_id').notNull().references(() => flags.id, { onDelete: 'cascade' }),
+    projectId: bigint('project_id', { mode: 'number' }).notNull().references(() => projects.id),
+    role: text('role').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flagId, t.projectId, t.role] }), index('flag_projects_project').on(t.projectId)],
+);
+
+/** Credit transactions a flag involves, with their role in it. */
+export const flagCredits = pgTable(
+  'flag_credits',
+  {
+    flagId: text('flag_id').notNull().references(() => flags.id, { onDelete: 'cascade' }),
+    creditId: bigint('credit_id', { mode: 'number' }).notNull().references(() => credits.id),
+    role: text('role').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.flagId, t.creditId, t.role] }), index('flag_credits_credit').on(t.creditId)],
+);
+
+/** API keys for writes (reviews); only a salted hash of the secret is stored. */
+export const apiKeys = pgTable('api_keys', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  name: text('name').notNull().unique(),
+  role: apiKeyRole('role').notNull(),
+  /** First characters of the key, to find its row without scanning hashes. */
+  keyPrefix: text('key_prefix').notNull().unique(),
+  salt: text('salt').notNull(),
+  keyHash: text('key_hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+/** Append-only audit trail of reviews: a trigger refuses UPDATE and DELETE (see the migration). */
+export const flagReviews = pgTable(
+  'flag_reviews',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    flagId: text('flag_id').notNull().references(() => flags.id),
+    apiKeyId: bigint('api_key_id', { mode: 'number' }).notNull().references(() => apiKeys.id),
+    /** The key's name at review time. */
+    reviewer: text('reviewer').notNull(),
+    fromStatus: flagStatus('from_status').notNull(),
+    toStatus: flagStatus('to_status').notNull(),
+    note: text('note'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('flag_reviews_flag').on(t.flagId, t.id)],
+);
+
 export const schema = {
   programs,
   projects,
@@ -372,4 +470,9 @@ export const schema = {
   ccpDecisions,
   ccpLabelRuns,
   creditLabels,
+  flags,
+  flagProjects,
+  flagCredits,
+  apiKeys,
+  flagReviews,
 };
