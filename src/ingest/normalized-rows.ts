@@ -168,8 +168,41 @@ export async function refreshPartialProjects(db: Executor, merged: readonly Norm
       })
       .returning({ id: projects.id });
     counts.updated += returned.length;
+    counts.updated += await fillGapsOfListedProjects(db, rows);
   }
   return counts;
+}
+
+/**
+ * Some project lists leave out what the transactions publish (CAR's has no protocol column):
+ * a listed (`full`) project keeps its own values, and only its empty fields are filled from
+ * what its transactions say. Idempotent: a field once filled is no longer empty.
+ */
+async function fillGapsOfListedProjects(db: Executor, partials: readonly ProjectInsert[]): Promise<number> {
+  const empty = {
+    methodologies: sql`${projects.methodologies} = '[]'::jsonb and excluded.methodologies <> '[]'::jsonb`,
+    projectTypes: sql`cardinality(${projects.projectTypes}) = 0 and cardinality(excluded.project_types) > 0`,
+    countryCode: sql`${projects.countryCode} is null and excluded.country_code is not null`,
+    category: sql`${projects.category} is null and excluded.category is not null`,
+  };
+  const fill = (condition: SQL, column: string) => sql.raw(`case when `).append(condition).append(sql.raw(` then excluded.${column} else "projects"."${column}" end`));
+  const returned = await db
+    .insert(projects)
+    .values([...partials])
+    .onConflictDoUpdate({
+      target: [projects.programId, projects.registryProjectId],
+      set: {
+        methodologies: fill(empty.methodologies, 'methodologies'),
+        projectTypes: fill(empty.projectTypes, 'project_types'),
+        countryCode: fill(empty.countryCode, 'country_code'),
+        countryName: fill(empty.countryCode, 'country_name'),
+        category: fill(empty.category, 'category'),
+        updatedAt: sql`now()`,
+      },
+      setWhere: sql`${projects.completeness} = 'full' and (${empty.methodologies} or ${empty.projectTypes} or ${empty.countryCode} or ${empty.category})`,
+    })
+    .returning({ id: projects.id });
+  return returned.length;
 }
 
 const projectSet = { ...fromExcluded(projects, projectContentKeys), updatedAt: sql`now()`, lastSeenAt: sql`excluded.last_seen_at`, vanishedAt: sql`null` };

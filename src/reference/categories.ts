@@ -45,7 +45,8 @@ export function categorize(project: { methodologies: readonly MethodologyRef[]; 
     if (category) return category;
   }
   for (const type of project.projectTypes) {
-    const category = types[textKey(type)]?.category;
+    // APX registries qualify the type: `Mine Methane Capture - ARB Compliance`, `Forestry - MX`.
+    const category = types[textKey(type)]?.category ?? types[textKey(type.split(' - ')[0]!)]?.category;
     if (category) return category;
   }
   return null;

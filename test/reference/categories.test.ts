@@ -19,6 +19,7 @@ describe('category vocabulary', () => {
       'renewable-energy',
     );
     expect(categorize({ methodologies: [], projectTypes: ['Improved Forest Management'] })).toBe('forest');
+    expect(categorize({ methodologies: [], projectTypes: ['Mine Methane Capture - ARB Compliance'] })).toBe('ghg-management');
     expect(categorize({ methodologies: [{ id: 'NOT-A-METHOD', version: null }], projectTypes: ['Not a type'] })).toBeNull();
   });
 
