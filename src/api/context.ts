@@ -1,3 +1,4 @@
+import type { ApiKeyIdentity } from '../auth/roles.ts';
 import type { Executor } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
@@ -11,6 +12,8 @@ export interface ApiContext {
   requestId: string;
   /** The API logger, bound to this request's id. */
   logger: Logger;
+  /** The API key the request was authenticated with (plugins/api-key-auth.ts); null when anonymous. */
+  apiKey: ApiKeyIdentity | null;
 }
 
 export function createContext(options: { db: Executor; maxPageSize: number; requestId: string; logger: Logger }): ApiContext {
@@ -20,5 +23,6 @@ export function createContext(options: { db: Executor; maxPageSize: number; requ
     maxPageSize: options.maxPageSize,
     requestId: options.requestId,
     logger: options.logger.child({ requestId: options.requestId }),
+    apiKey: null,
   };
 }

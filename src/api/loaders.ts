@@ -1,5 +1,6 @@
 import type { Executor } from '../db/client.ts';
 import { createCreditLoaders } from './credits/credit.loaders.ts';
+import { createFlagLoaders } from './flags/flag.loaders.ts';
 import { createProgramLoaders } from './programs/program.loaders.ts';
 import { createProjectLoaders } from './projects/project.loaders.ts';
 import { createSyncRunLoaders } from './sync-runs/sync-run.loaders.ts';
@@ -14,6 +15,7 @@ export function createLoaders(db: Executor) {
     projects: createProjectLoaders(db),
     credits: createCreditLoaders(db),
     syncRuns: createSyncRunLoaders(db),
+    flags: createFlagLoaders(db),
   };
 }
 

@@ -6,6 +6,8 @@ import { assertListSize } from './common/pagination.args.ts';
 import { toCredit } from './credits/credit.type.ts';
 import { toProgram } from './programs/program.type.ts';
 import { toProject } from './projects/project.type.ts';
+import { toFlagReview } from './flags/flag-review.type.ts';
+import { toFlag } from './flags/flag.type.ts';
 import { toSyncRun } from './sync-runs/sync-run.type.ts';
 
 /** Relay's refetch entry points: any object back from its global id, through the request's loaders. */
@@ -44,6 +46,14 @@ async function loadNode(ctx: ApiContext, id: DecodedGlobalId): Promise<Node | nu
     case 'SyncRun': {
       const row = await ctx.loaders.syncRuns.byId.load(id.dbId);
       return row ? toSyncRun(row) : null;
+    }
+    case 'Flag': {
+      const row = await ctx.loaders.flags.byId.load(id.dbId);
+      return row ? toFlag(row) : null;
+    }
+    case 'FlagReview': {
+      const row = await ctx.loaders.flags.reviewById.load(id.dbId);
+      return row ? toFlagReview(row) : null;
     }
   }
 }

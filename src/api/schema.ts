@@ -8,6 +8,11 @@ import { buildSchema } from 'type-graphql';
 import { CcpLabelResolver, CcpQuantityResolver, CreditCcpResolver, ProjectCcpResolver } from './ccp/ccp-label.resolver.ts';
 import { CcpResolver } from './ccp/ccp.resolver.ts';
 import { CreditResolver } from './credits/credit.resolver.ts';
+import { FlagAggregatesResolver, FlagProgramTotalsResolver } from './flags/flag-aggregates.resolver.ts';
+import { CreditFlagsResolver, FlagCreditEdgeResolver, FlagProjectResolver, ProjectFlagsResolver } from './flags/flag-relations.resolver.ts';
+import { FlagReviewResolver } from './flags/flag-review.resolver.ts';
+import { FlagResolver } from './flags/flag.resolver.ts';
+import { ReviewFlagResolver } from './flags/review-flag.resolver.ts';
 import { NodeResolver } from './node.resolver.ts';
 import { ProgramResolver } from './programs/program.resolver.ts';
 import { ProjectResolver } from './projects/project.resolver.ts';
@@ -24,6 +29,15 @@ export const resolvers = [
   ProjectCcpResolver,
   CcpLabelResolver,
   CcpQuantityResolver,
+  FlagResolver,
+  ProjectFlagsResolver,
+  CreditFlagsResolver,
+  FlagProjectResolver,
+  FlagCreditEdgeResolver,
+  FlagReviewResolver,
+  FlagAggregatesResolver,
+  FlagProgramTotalsResolver,
+  ReviewFlagResolver,
 ] as const;
 
 /** Builds the executable schema. Arguments are checked by our own code, not class-validator. */

@@ -17,6 +17,7 @@ import type { Database } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import { createContext, type ApiContext } from './context.ts';
 import { ErrorCode } from './errors.ts';
+import { apiKeyAuthPlugin } from './plugins/api-key-auth.ts';
 import { depthLimitPlugin } from './plugins/depth-limit.ts';
 import { errorMaskingPlugin, formatError, internalErrorMessage } from './plugins/error-masking.ts';
 import { queryComplexityPlugin } from './plugins/query-complexity.ts';
@@ -58,6 +59,7 @@ export async function createApiServer({ database, config, logger }: ApiServerOpt
     formatError,
     logger: log,
     plugins: [
+      apiKeyAuthPlugin(),
       depthLimitPlugin(config.GRAPHQL_MAX_DEPTH),
       queryComplexityPlugin({ schema, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY, maxPageSize: config.GRAPHQL_MAX_PAGE_SIZE }),
       errorMaskingPlugin(),

@@ -11,6 +11,9 @@ export const nodeTypes = {
   Project: 'integer',
   Credit: 'integer',
   SyncRun: 'integer',
+  /** A flag's id is text: `<kind>:<hex digest>` (src/matching/flag.ts). */
+  Flag: 'flag',
+  FlagReview: 'integer',
 } as const;
 
 export type NodeTypeName = keyof typeof nodeTypes;
@@ -20,13 +23,15 @@ export function toGlobalId(type: NodeTypeName, dbId: string | number): string {
   return Buffer.from(`${type}:${dbId}`, 'utf8').toString('base64url');
 }
 
-export type DecodedGlobalId =
-  | { type: 'Program'; dbId: string }
-  | { type: 'Project' | 'Credit' | 'SyncRun'; dbId: number };
+type TextNodeType = 'Program' | 'Flag';
+type IntegerNodeType = Exclude<NodeTypeName, TextNodeType>;
+
+export type DecodedGlobalId = { type: 'Program' | 'Flag'; dbId: string } | { type: IntegerNodeType; dbId: number };
 
 const base64url = /^[A-Za-z0-9_-]{1,200}$/;
 const integerId = /^[1-9][0-9]{0,15}$/;
 const textId = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const flagId = /^[a-z0-9_]{1,64}:[0-9a-f]{8,64}$/;
 
 /** Decodes any global id; BAD_USER_INPUT for anything that is not one of ours. */
 export function decodeGlobalId(id: string): DecodedGlobalId {
@@ -40,24 +45,24 @@ export function decodeGlobalId(id: string): DecodedGlobalId {
   const type = decoded.slice(0, separator);
   const dbId = decoded.slice(separator + 1);
   if (!Object.hasOwn(nodeTypes, type)) throw invalid();
-  if (type === 'Program') {
-    if (!textId.test(dbId)) throw invalid();
+  if (type === 'Program' || type === 'Flag') {
+    if (!(type === 'Program' ? textId : flagId).test(dbId)) throw invalid();
     return { type, dbId };
   }
   const numeric = Number(dbId);
   if (!integerId.test(dbId) || !Number.isSafeInteger(numeric)) throw invalid();
-  return { type: type as 'Project' | 'Credit' | 'SyncRun', dbId: numeric };
+  return { type: type as IntegerNodeType, dbId: numeric };
 }
 
 /** Decodes a global id that must name a row of `type`; BAD_USER_INPUT otherwise. */
-export function decodeGlobalIdOf<T extends NodeTypeName>(type: T, id: string): T extends 'Program' ? string : number {
+export function decodeGlobalIdOf<T extends NodeTypeName>(type: T, id: string): T extends TextNodeType ? string : number {
   const decoded = decodeGlobalId(id);
   if (decoded.type !== type) {
     throw new BadUserInputError(`"${truncate(id)}" is the id of a ${decoded.type}, not of a ${type}.`, {
       argumentValue: truncate(id),
     });
   }
-  return decoded.dbId as T extends 'Program' ? string : number;
+  return decoded.dbId as T extends TextNodeType ? string : number;
 }
 
 function truncate(value: string): string {

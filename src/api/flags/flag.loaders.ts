@@ -1,0 +1,141 @@
+import DataLoader from 'dataloader';
+import type { Executor } from '../../db/client.ts';
+import { emptyPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import { batchByArguments, inKeyOrder } from '../common/loader-utils.ts';
+import { countReviewsByFlag, findReviewsByFlag, findReviewsByIds, type FlagReviewRow } from './flag-review.queries.ts';
+import {
+  countFlagCredits,
+  countFlagsByParent,
+  findFlagCredits,
+  findFlagProjects,
+  findFlagsByIds,
+  findFlagsByParent,
+  type FlagCreditRow,
+  type FlagFilter,
+  type FlagParent,
+  type FlagProjectRow,
+  type FlagRow,
+} from './flag.queries.ts';
+
+/** A project's or a credit's `flags` connection: the parent plus the connection's arguments. */
+export interface ParentFlagsKey {
+  parent: FlagParent;
+  parentId: number;
+  filter: FlagFilter;
+  ordering: Ordering;
+  request: PageRequest;
+}
+
+/** A flag's `credits` connection. */
+export interface FlagCreditsKey {
+  flagId: string;
+  request: PageRequest;
+}
+
+/** A flag's `reviews` connection. */
+export interface FlagReviewsKey {
+  flagId: string;
+  ordering: Ordering;
+  request: PageRequest;
+}
+
+const parentPageArguments = (key: ParentFlagsKey) => JSON.stringify([key.parent, key.filter, key.ordering.name, key.request]);
+const parentCountArguments = (key: Pick<ParentFlagsKey, 'parent' | 'filter'>) => JSON.stringify([key.parent, key.filter]);
+const creditArguments = (key: FlagCreditsKey) => JSON.stringify(key.request);
+const reviewArguments = (key: FlagReviewsKey) => JSON.stringify([key.ordering.name, key.request]);
+
+/**
+ * Per-request loaders of flags and their relations: a page of flags (or of projects and
+ * credits with their flags) costs one statement per relation, whatever its size.
+ */
+export function createFlagLoaders(db: Executor) {
+  const byId = new DataLoader<string, FlagRow | null>(async (ids) => inKeyOrder(ids, await findFlagsByIds(db, ids), (row) => row.id));
+
+  /** Primes `byId` with rows a page already fetched, so their relations need no second read. */
+  const remember = (page: Page<FlagRow>) => {
+    for (const { row } of page.items) byId.prime(row.id, row);
+    return page;
+  };
+
+  return {
+    byId,
+    remember,
+    /** The projects of flags, with their roles: one statement per page of flags. */
+    projects: new DataLoader<string, FlagProjectRow[]>(async (flagIds) => {
+      const rows = await findFlagProjects(db, flagIds);
+      return flagIds.map((id) => rows.get(id) ?? []);
+    }),
+    /** The same page of credits for every flag of a request: one windowed statement per argument set. */
+    creditPage: new DataLoader<FlagCreditsKey, Page<FlagCreditRow>, string>(
+      (keys) =>
+        batchByArguments(keys, creditArguments, async (group) => {
+          const pages = await findFlagCredits(
+            db,
+            group.map((key) => key.flagId),
+            (group[0] as FlagCreditsKey).request,
+          );
+          return group.map((key) => pages.get(key.flagId) ?? emptyPage);
+        }),
+      { cacheKeyFn: (key) => `${key.flagId}|${creditArguments(key)}` },
+    ),
+    creditCount: new DataLoader<string, number>(async (flagIds) => {
+      const counts = await countFlagCredits(db, flagIds);
+      return flagIds.map((id) => counts.get(id) ?? 0);
+    }),
+    /** The same page of reviews for every flag of a request. */
+    reviewPage: new DataLoader<FlagReviewsKey, Page<FlagReviewRow>, string>(
+      (keys) =>
+        batchByArguments(keys, reviewArguments, async (group) => {
+          const [first] = group as [FlagReviewsKey];
+          const pages = await findReviewsByFlag(
+            db,
+            group.map((key) => key.flagId),
+            first.ordering,
+            first.request,
+          );
+          return group.map((key) => pages.get(key.flagId) ?? emptyPage);
+        }),
+      { cacheKeyFn: (key) => `${key.flagId}|${reviewArguments(key)}` },
+    ),
+    /** A review by id (for `node(id:)`). */
+    reviewById: new DataLoader<number, FlagReviewRow | null>(async (ids) => inKeyOrder(ids, await findReviewsByIds(db, ids), (row) => row.id)),
+    reviewCount: new DataLoader<string, number>(async (flagIds) => {
+      const counts = await countReviewsByFlag(db, flagIds);
+      return flagIds.map((id) => counts.get(id) ?? 0);
+    }),
+    /** The same page of flags for every project (or credit) of a request: one windowed statement per argument set. */
+    pageByParent: new DataLoader<ParentFlagsKey, Page<FlagRow>, string>(
+      (keys) =>
+        batchByArguments(keys, parentPageArguments, async (group) => {
+          const [first] = group as [ParentFlagsKey];
+          const pages = await findFlagsByParent(
+            db,
+            first.parent,
+            group.map((key) => key.parentId),
+            first.filter,
+            first.ordering,
+            first.request,
+          );
+          return group.map((key) => remember(pages.get(key.parentId) ?? emptyPage));
+        }),
+      { cacheKeyFn: (key) => `${key.parentId}|${parentPageArguments(key)}` },
+    ),
+    /** `totalCount` of projects' (or credits') flag connections: one GROUP BY per filter. */
+    countByParent: new DataLoader<Pick<ParentFlagsKey, 'parent' | 'parentId' | 'filter'>, number, string>(
+      (keys) =>
+        batchByArguments(keys, parentCountArguments, async (group) => {
+          const [first] = group as [ParentFlagsKey];
+          const counts = await countFlagsByParent(
+            db,
+            first.parent,
+            group.map((key) => key.parentId),
+            first.filter,
+          );
+          return group.map((key) => counts.get(key.parentId) ?? 0);
+        }),
+      { cacheKeyFn: (key) => `${key.parentId}|${parentCountArguments(key)}` },
+    ),
+  };
+}
+
+export type FlagLoaders = ReturnType<typeof createFlagLoaders>;
