@@ -6,10 +6,11 @@
  * CarbonPlan's pandas round trip) and the literal `View` of hyperlink columns.
  */
 import { ConnectorError } from '../contract.ts';
+import { MALFORMED } from '../common/csv.ts';
+import { renderCell, type Fields } from '../common/normalize-kit.ts';
 import type { Column } from './registries.ts';
 
-/** Payload key set on rows whose cell count did not match the header. */
-export const MALFORMED = '__malformed';
+export { MALFORMED } from '../common/csv.ts';
 
 /** Comparison form of a column name: trimmed, inner whitespace collapsed, lower case. */
 export function foldColumn(name: string): string {
@@ -24,15 +25,11 @@ export function isArtefactColumn(name: string): boolean {
 /** Hyperlink columns whose CSV text is the literal `View` (registries.md §4.1). */
 const LINK_COLUMNS = new Set(['documents', 'data']);
 
-/** Cell text of a stored payload value ('' for missing; JSON values rendered). */
-function render(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '';
-  return String(value);
-}
-
-/** One export row with lookups by column (any of its names, spelling-tolerant). */
-export class ApxRow {
+/**
+ * One export row with lookups by column (any of its names, spelling-tolerant). As `Fields`, a
+ * rejection names a column as the row spells it (`column "Quantity of Credits"`).
+ */
+export class ApxRow implements Fields<Column> {
   readonly #payload: Record<string, unknown>;
   #index: Map<string, string> | undefined;
 
@@ -69,10 +66,25 @@ export class ApxRow {
     return key === null ? null : key.trim().replace(/\s+/g, ' ');
   }
 
+  /** The column's name for messages: as this export spells it, else its first name. */
+  name(column: Column): string {
+    return this.header(column) ?? column[0];
+  }
+
   /** Cell text verbatim ('' when the column is absent). */
   cell(column: Column | undefined): string {
     const key = this.key(column);
-    return key === null ? '' : render(this.#payload[key]);
+    return key === null ? '' : renderCell(this.#payload[key]);
+  }
+
+  /** `Fields`: the cell text. */
+  get(column: Column): string {
+    return this.cell(column);
+  }
+
+  /** `Fields`: how a rejection names the column. */
+  label(column: Column): string {
+    return `column "${this.name(column)}"`;
   }
 
   /** Cell text verbatim, or null when blank or absent. */
@@ -90,7 +102,7 @@ export class ApxRow {
     const others: Record<string, string> = {};
     for (const [key, value] of Object.entries(this.#payload)) {
       if (skip.has(key) || isArtefactColumn(key)) continue;
-      const rendered = render(value);
+      const rendered = renderCell(value);
       if (rendered.trim() === '') continue;
       if (LINK_COLUMNS.has(foldColumn(key)) && rendered.trim() === 'View') continue;
       others[key.trim().replace(/\s+/g, ' ')] = rendered;

@@ -4,11 +4,10 @@
  * streamed one at a time, and the header is checked for the columns `normalize` reads.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConnectorError, type RawRecord } from '../contract.ts';
-import { parseCsv } from '../common/csv.ts';
-import { MALFORMED, requireApxColumns } from './columns.ts';
+import type { RawRecord } from '../contract.ts';
+import { csvPayloads, requireExportFile } from '../common/csv.ts';
+import { requireApxColumns } from './columns.ts';
 import { apxNaturalKey } from './normalize.ts';
 import { APX_SOURCES, type ApxRegistry, type ApxSource, type Column } from './registries.ts';
 import { decodeExportText, repairApxQuoting } from './text.ts';
@@ -38,14 +37,12 @@ export async function* readApxCsv(
   allowEmpty = false,
 ): AsyncGenerator<RawRecord> {
   const seen = new Map<string, number>();
-  const items = parseCsv(text, {
+  const payloads = csvPayloads(text, {
     source,
     allowEmpty,
     onHeader: (header) => requireApxColumns(header, requiredColumns(config, sourceKind), source),
   });
-  for await (const item of items) {
-    const payload: Record<string, unknown> =
-      'record' in item ? item.record : { ...(typeof item.raw === 'string' ? { __raw: item.raw } : item.raw), [MALFORMED]: item.error };
+  for await (const payload of payloads) {
     const key = apxNaturalKey(config, sourceKind, payload);
     const count = (seen.get(key) ?? 0) + 1;
     seen.set(key, count);
@@ -69,13 +66,7 @@ export const EXPORT_FILES: Readonly<Record<ApxSource, string>> = {
 export async function* readApxExports(config: ApxRegistry, dir: string): AsyncGenerator<RawRecord> {
   for (const sourceKind of APX_SOURCES) {
     const path = join(dir, EXPORT_FILES[sourceKind]);
-    const found = await stat(path).catch(() => null);
-    if (!found?.isFile()) {
-      throw new ConnectorError(
-        'config',
-        `${config.label} export ${path} not found: the directory must hold ${Object.values(EXPORT_FILES).join(', ')} (APX report exports)`,
-      );
-    }
+    await requireExportFile(path, `${config.label} export ${path} not found: the directory must hold ${Object.values(EXPORT_FILES).join(', ')} (APX report exports)`);
     const text = repairApxQuoting(decodeExportText(createReadStream(path), null, path));
     yield* readApxCsv(text, config, sourceKind, path);
   }

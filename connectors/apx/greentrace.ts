@@ -21,7 +21,6 @@
  * the same blocks; `issuance:<serial>` for issuance blocks (the APX issuance export has no
  * serials, so those cannot share keys with it).
  */
-import { createHash } from 'node:crypto';
 import {
   ConnectorError,
   type CreditKind,
@@ -33,10 +32,11 @@ import {
   type RawRecord,
 } from '../contract.ts';
 import { countryCode } from '../common/countries.ts';
+import { catchRejection, contentKey, emptyProject, reject } from '../common/normalize-kit.ts';
 import { parseDate } from '../common/values.ts';
 import type { ApxRegistry } from './registries.ts';
 import { blockQuantity, parseApxSerial, tidySerial } from './serial.ts';
-import { catsReference, complianceProgram, reject, RowRejected, statedUse, unpadProjectId } from './values.ts';
+import { catsReference, complianceProgram, statedUse, unpadProjectId } from './values.ts';
 
 /** Source kinds of GreenTrace raw records: the project list and the three ledgers. */
 export const GREENTRACE_SOURCES = {
@@ -177,7 +177,7 @@ async function* pages(
 }
 
 function sha256Key(sourceKind: string, row: Json): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify([sourceKind, row])).digest('hex')}`;
+  return contentKey([sourceKind, row]);
 }
 
 function ledgerOf(sourceKind: string): Ledger | undefined {
@@ -253,34 +253,6 @@ function isoDay(row: Json, field: string): string | null {
   return parsed.value;
 }
 
-function emptyProject(config: ApxRegistry, id: string, completeness: NormalizedProject['completeness']): NormalizedProject {
-  return {
-    programId: config.programId,
-    registryProjectId: id,
-    completeness,
-    name: null,
-    proponent: null,
-    countryCode: null,
-    countryName: null,
-    subdivision: null,
-    region: null,
-    latitude: null,
-    longitude: null,
-    projectTypes: [],
-    methodologies: [],
-    status: null,
-    registrationDate: null,
-    creditingPeriodStart: null,
-    creditingPeriodEnd: null,
-    sdgs: [],
-    additionalCertifications: [],
-    estimatedAnnualCredits: null,
-    parentRegistryProjectId: null,
-    crossReferences: [],
-    attributes: {},
-  };
-}
-
 const LINK_FIELDS = ['details', 'developerLink', 'creditLink', 'projectLink', 'registryLabels', 'projectExtensionMap'];
 
 function normalizeProjectRow(config: ApxRegistry, row: Json): NormalizeResult {
@@ -299,7 +271,7 @@ function normalizeProjectRow(config: ApxRegistry, row: Json): NormalizeResult {
   if (cats) references.push(cats);
   const methodology = textOrNull(row, 'projectMethodology');
   const project: NormalizedProject = {
-    ...emptyProject(config, id, 'full'),
+    ...emptyProject(config.programId, id, 'full'),
     name: textOrNull(row, 'projectName'),
     proponent: textOrNull(row, 'projectDeveloper'),
     countryCode: code,
@@ -364,7 +336,7 @@ function normalizeCreditRow(config: ApxRegistry, ledger: Ledger, raw: RawRecord)
 
   const country = textOrNull(row, 'projectSiteLocationCountry');
   const project: NormalizedProject = {
-    ...emptyProject(config, projectId, 'partial'),
+    ...emptyProject(config.programId, projectId, 'partial'),
     name: textOrNull(row, 'projectName'),
     proponent: textOrNull(row, 'developerProfileName'),
     countryCode: countryCode(country),
@@ -440,13 +412,10 @@ function normalizeCreditRow(config: ApxRegistry, ledger: Ledger, raw: RawRecord)
 
 /** Normalizes one GreenTrace raw record; never throws on bad data. */
 export function normalizeGreenTrace(config: ApxRegistry, raw: RawRecord): NormalizeResult {
-  try {
+  return catchRejection(() => {
     if (raw.sourceKind === GREENTRACE_SOURCES.projects) return normalizeProjectRow(config, raw.payload);
     const ledger = ledgerOf(raw.sourceKind);
     if (!ledger) return reject('malformed_row', `unknown GreenTrace source kind "${raw.sourceKind}"`);
     return normalizeCreditRow(config, ledger, raw);
-  } catch (error) {
-    if (error instanceof RowRejected) return { ok: false, rejection: error.rejection };
-    throw error;
-  }
+  });
 }

@@ -14,7 +14,6 @@
  * Every credit comes with a `partial` project from the project columns the row repeats, so a
  * credit always has its project even when the project list does not list it.
  */
-import { createHash } from 'node:crypto';
 import type {
   CreditKind,
   CrossReference,
@@ -25,8 +24,10 @@ import type {
   RawRecord,
 } from '../contract.ts';
 import { countryCode } from '../common/countries.ts';
-import { parseDate, parseQuantity, parseSdgs, splitList } from '../common/values.ts';
-import { ApxRow, MALFORMED } from './columns.ts';
+import { MALFORMED } from '../common/csv.ts';
+import { contentKey, dateOf, emptyProject, normalizeBySource, numberOf, positiveWholeNumber, reject, requireText } from '../common/normalize-kit.ts';
+import { parseQuantity, parseSdgs, splitList } from '../common/values.ts';
+import { ApxRow } from './columns.ts';
 import type { ApxRegistry, ApxSource, Column, CreditColumns, ProjectOnCreditColumns } from './registries.ts';
 import { blockQuantity, parseApxSerial, tidySerial } from './serial.ts';
 import {
@@ -36,8 +37,6 @@ import {
   keyNumber,
   keyTimestamp,
   methodologyVersion,
-  reject,
-  RowRejected,
   splitProtocolAndVersion,
   statedUse,
   uniqueReferences,
@@ -49,47 +48,22 @@ const CREDIT_KIND: Record<Exclude<ApxSource, 'projects'>, CreditKind> = {
   cancellations: 'cancellation',
 };
 
-/** The name of a column for messages: as the row spells it, else its first name. */
-function nameOf(row: ApxRow, column: Column): string {
-  return row.header(column) ?? column[0];
-}
-
-function requireText(row: ApxRow, column: Column): string {
-  const value = row.cell(column).trim();
-  if (value === '') reject('missing_field', `column "${nameOf(row, column)}" is blank`);
-  return value;
-}
-
+/** A date column a registry may not have (null then). */
 function dateColumn(row: ApxRow, column: Column | undefined): string | null {
-  if (!column) return null;
   // `MM/DD/YYYY` (CAR, ART) or `M/D/YYYY h:mm:ss AM` (ACR, ART `Date Approved`), §4.1.
-  const parsed = parseDate(row.cell(column), 'mdy');
-  if (!parsed.ok) reject('invalid_date', `column "${nameOf(row, column)}": ${parsed.error}`);
-  return parsed.value;
+  return column ? dateOf(row, column, 'mdy') : null;
 }
 
+/** A number column a registry may not have (null then). */
 function numberColumn(row: ApxRow, column: Column | undefined): number | null {
-  if (!column) return null;
-  const parsed = parseQuantity(row.cell(column));
-  if (!parsed.ok) reject('invalid_number', `column "${nameOf(row, column)}": ${parsed.error}`);
-  return parsed.value;
-}
-
-/** A positive whole number of credits (pandas may have written `550369.0`, §0.2). */
-function creditQuantity(row: ApxRow, column: Column): number {
-  const value = numberColumn(row, column);
-  if (value === null) reject('missing_field', `column "${nameOf(row, column)}" is blank`);
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    reject('invalid_number', `column "${nameOf(row, column)}" is "${row.cell(column)}": not a positive whole number of credits`);
-  }
-  return value;
+  return column ? numberOf(row, column) : null;
 }
 
 function vintageYear(row: ApxRow, column: Column): number {
   const text = requireText(row, column);
   const parsed = parseQuantity(text);
   if (!parsed.ok || parsed.value === null || !Number.isInteger(parsed.value) || parsed.value < 1900 || parsed.value > 2200) {
-    reject('invalid_number', `column "${nameOf(row, column)}" is "${text}": not a vintage year`);
+    reject('invalid_number', `${row.label(column)} is "${text}": not a vintage year`);
   }
   return parsed.value;
 }
@@ -139,28 +113,16 @@ function describedProject(
   const creditingProgram = row.text(columns.creditingProgram)?.trim() ?? null;
   const cats = catsReference(creditingProgram, code ?? countryName);
   return {
-    programId: config.programId,
-    registryProjectId,
-    completeness,
+    ...emptyProject(config.programId, registryProjectId, completeness),
     name: row.text(columns.name)?.trim() ?? null,
     proponent: row.text(columns.proponent)?.trim() ?? null,
     countryCode: code,
     countryName,
     // ACR/CAR write upper-case state names (`OHIO; TEXAS`), ART its jurisdictions: kept verbatim.
     subdivision: row.text(columns.subdivision)?.trim() ?? null,
-    region: null,
-    latitude: null,
-    longitude: null,
     projectTypes: splitList(row.cell(columns.projectType), /;/),
     methodologies: methodologiesOf(row, columns),
-    status: null,
-    registrationDate: null,
-    creditingPeriodStart: null,
-    creditingPeriodEnd: null,
     sdgs: parseSdgs(row.cell(columns.sdgs)),
-    additionalCertifications: [],
-    estimatedAnnualCredits: null,
-    parentRegistryProjectId: null,
     crossReferences: cats ? [cats] : [],
     attributes: {
       ...(location === null ? {} : { siteLocation: location }),
@@ -180,7 +142,7 @@ function normalizeProjectRow(config: ApxRegistry, row: ApxRow): NormalizeResult 
     const value = idText(row, column);
     if (value === null) continue;
     const target = programId === 'by-prefix' ? complianceProgram(value) : programId;
-    if (target === null) unmatched[nameOf(row, column)] = value;
+    if (target === null) unmatched[row.name(column)] = value;
     else references.push({ programId: target, registryProjectId: value, relation });
   }
 
@@ -206,7 +168,7 @@ function normalizeProjectRow(config: ApxRegistry, row: ApxRow): NormalizeResult 
     crossReferences: uniqueReferences([...references, ...project.crossReferences]),
     attributes: {
       ...project.attributes,
-      ...(statusColumn ? { statusColumn: nameOf(row, statusColumn) } : {}),
+      ...(statusColumn ? { statusColumn: row.name(statusColumn) } : {}),
       ...(Object.keys(unmatched).length > 0 ? { unmatchedProgramIds: unmatched } : {}),
       // Every other column verbatim: statuses per program, dates, VVBs, registered totals…
       ...row.others(used),
@@ -228,14 +190,15 @@ function labelledBeneficiary(note: string | null): string | null {
   return name ? name : null;
 }
 
-function normalizeCreditRow(config: ApxRegistry, source: Exclude<ApxSource, 'projects'>, raw: RawRecord, row: ApxRow): NormalizeResult {
+function normalizeCreditRow(config: ApxRegistry, source: Exclude<ApxSource, 'projects'>, raw: RawRecord): NormalizeResult {
+  const row = new ApxRow(raw.payload);
   const columns: CreditColumns = config[source];
   const kind = CREDIT_KIND[source];
   const projectId = requireText(row, columns.projectId);
   const vintage = vintageYear(row, columns.vintage);
-  const quantity = creditQuantity(row, columns.quantity);
+  const quantity = positiveWholeNumber(row, columns.quantity);
   const transactionDate = dateColumn(row, columns.transactionDate);
-  if (transactionDate === null) reject('missing_field', `column "${nameOf(row, columns.transactionDate)}" is blank`);
+  if (transactionDate === null) reject('missing_field', `${row.label(columns.transactionDate)} is blank`);
   const issuanceDate = kind === 'issuance' ? transactionDate : dateColumn(row, columns.issuanceDate);
   const vintageStart = dateColumn(row, columns.vintageStart);
   const vintageEnd = dateColumn(row, columns.vintageEnd);
@@ -247,20 +210,20 @@ function normalizeCreditRow(config: ApxRegistry, source: Exclude<ApxSource, 'pro
   if (columns.serial) {
     serialNumber = tidySerial(requireText(row, columns.serial));
     const block = parseApxSerial(serialNumber, config.serial);
-    if ('error' in block) reject('invalid_serial', `column "${nameOf(row, columns.serial)}": ${block.error}`);
+    if ('error' in block) reject('invalid_serial', `${row.label(columns.serial)}: ${block.error}`);
     const inSerial = blockQuantity(block);
     if (inSerial !== quantity) {
       reject(
         'quantity_mismatch',
-        `serial "${serialNumber}" covers units ${block.firstUnit}–${block.lastUnit}, i.e. ${inSerial} credits, but column "${nameOf(row, columns.quantity)}" says ${quantity}`,
+        `serial "${serialNumber}" covers units ${block.firstUnit}–${block.lastUnit}, i.e. ${inSerial} credits, but ${row.label(columns.quantity)} says ${quantity}`,
       );
     }
     const number = /\d+$/.exec(projectId)?.[0];
     if (number !== undefined && String(Number(block.parts.projectNumber)) !== String(Number(number))) {
-      reject('inconsistent_reference', `serial "${serialNumber}" names project number ${String(block.parts.projectNumber)} but column "${nameOf(row, columns.projectId)}" is "${projectId}"`);
+      reject('inconsistent_reference', `serial "${serialNumber}" names project number ${String(block.parts.projectNumber)} but ${row.label(columns.projectId)} is "${projectId}"`);
     }
     if (block.parts.vintage !== vintage) {
-      reject('inconsistent_reference', `serial "${serialNumber}" names vintage ${String(block.parts.vintage)} but column "${nameOf(row, columns.vintage)}" is "${row.cell(columns.vintage)}"`);
+      reject('inconsistent_reference', `serial "${serialNumber}" names vintage ${String(block.parts.vintage)} but ${row.label(columns.vintage)} is "${row.cell(columns.vintage)}"`);
     }
     serialBlock = block;
   }
@@ -270,7 +233,7 @@ function normalizeCreditRow(config: ApxRegistry, source: Exclude<ApxSource, 'pro
   // sees exactly what the registry states.
   const labels: string[] = [];
   for (const column of columns.flags) {
-    if (/^\s*yes\s*$/i.test(row.cell(column))) labels.push(nameOf(row, column));
+    if (/^\s*yes\s*$/i.test(row.cell(column))) labels.push(row.name(column));
   }
   labels.push(...splitList(row.cell(columns.additionalCertifications), ';'));
   const adjustment = row.text(columns.correspondingAdjustment)?.trim() ?? null;
@@ -343,24 +306,12 @@ function normalizeCreditRow(config: ApxRegistry, source: Exclude<ApxSource, 'pro
  * a row that cannot be read returns `{ ok: false, rejection }` naming the column and value.
  */
 export function normalizeApx(config: ApxRegistry, raw: RawRecord): NormalizeResult {
-  try {
-    const malformed = raw.payload[MALFORMED];
-    if (malformed !== undefined) reject('malformed_row', `${raw.sourceKind}: ${String(malformed)}`);
-    const row = new ApxRow(raw.payload);
-    switch (raw.sourceKind) {
-      case 'projects':
-        return normalizeProjectRow(config, row);
-      case 'issuances':
-      case 'retirements':
-      case 'cancellations':
-        return normalizeCreditRow(config, raw.sourceKind, raw, row);
-      default:
-        return reject('malformed_row', `unknown ${config.label} source kind "${raw.sourceKind}"`);
-    }
-  } catch (error) {
-    if (error instanceof RowRejected) return { ok: false, rejection: error.rejection };
-    throw error;
-  }
+  return normalizeBySource(raw, config.label, {
+    projects: (record) => normalizeProjectRow(config, new ApxRow(record.payload)),
+    issuances: (record) => normalizeCreditRow(config, 'issuances', record),
+    retirements: (record) => normalizeCreditRow(config, 'retirements', record),
+    cancellations: (record) => normalizeCreditRow(config, 'cancellations', record),
+  });
 }
 
 /** Key of an issuance row: project, vintage, issuance date, the registry's key parts, quantity. */
@@ -401,5 +352,5 @@ export function apxNaturalKey(config: ApxRegistry, sourceKind: string, payload: 
     }
     if (key !== null) return key;
   }
-  return `sha256:${createHash('sha256').update(JSON.stringify([sourceKind, payload])).digest('hex')}`;
+  return contentKey([sourceKind, payload]);
 }

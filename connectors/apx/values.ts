@@ -1,20 +1,10 @@
 /**
- * Small pure helpers the APX CSV and GreenTrace normalizers share: rejections, methodology
- * versions, cross-references by id prefix, cancellation uses, and timestamps for keys.
+ * Small pure helpers the APX CSV and GreenTrace normalizers share: methodology versions,
+ * cross-references by id prefix, cancellation uses, and timestamps for keys (rejections are
+ * connectors/common/normalize-kit.ts's).
  */
-import type { CrossReference, MethodologyRef, Rejection, RejectionReason } from '../contract.ts';
+import type { CrossReference, MethodologyRef } from '../contract.ts';
 import { isoDate } from '../common/values.ts';
-
-/** Thrown inside a normalizer to leave it with a rejection; caught at its entry point. */
-export class RowRejected extends Error {
-  constructor(readonly rejection: Rejection) {
-    super(rejection.detail);
-  }
-}
-
-export function reject(reason: RejectionReason, detail: string): never {
-  throw new RowRejected({ reason, detail });
-}
 
 /** Placeholders registries write for "no value" in id columns (CAR `Compliance Program ID`: `N/A`, §4.3). */
 export function isPlaceholder(value: string): boolean {

@@ -18,13 +18,12 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ConnectorError, type Connector, type FetchContext, type RawRecord } from '../contract.ts';
-import { parseCsv, requireColumns } from '../common/csv.ts';
+import { MALFORMED, parseCsv, requireColumns } from '../common/csv.ts';
 import {
   ARB_SOURCE,
   DATA_SHEET,
   DATA_SHEET_INDEX,
   DATE_COLUMNS,
-  MALFORMED,
   REQUIRED_COLUMNS,
   arbNaturalKey,
   normalizeArb,

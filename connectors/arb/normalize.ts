@@ -18,25 +18,16 @@
  *   retired that way so far, not dated events (§10.2): each credit says so in `attributes`,
  *   and its key (`<issuance id>:<column>`) makes a later edition update it in place.
  */
-import { createHash } from 'node:crypto';
-import type {
-  CreditKind,
-  CrossReference,
-  NormalizeResult,
-  NormalizedCredit,
-  NormalizedProject,
-  RawRecord,
-  Rejection,
-  RejectionReason,
-} from '../contract.ts';
+import type { CreditKind, CrossReference, NormalizeResult, NormalizedCredit, NormalizedProject, RawRecord } from '../contract.ts';
+import { MALFORMED } from '../common/csv.ts';
+import { cellText, emptyProject, keyOrContentKey, normalizeBySource, otherColumns, reject, type Payload } from '../common/normalize-kit.ts';
 import { parseDate, parseQuantity, type Parsed } from '../common/values.ts';
 import { commentCarbIds, commentReferences, documentationReference, oprReferences, rowReferences } from './references.ts';
 
 /** Source kind of the ARB connector's raw records: rows of the issuance table's data sheet. */
 export const ARB_SOURCE = 'issuances';
 
-/** Payload key set on rows whose cell count did not match the header (snapshot CSV only). */
-export const MALFORMED = '__malformed';
+export { MALFORMED } from '../common/csv.ts';
 
 /** The data sheet of the workbook, by name, and its position in the 2024-11 and 2026-04 editions. */
 export const DATA_SHEET = 'ARB Offset Credit Issuance';
@@ -201,35 +192,15 @@ const PLACEHOLDER = /^(?:n\/?a|-\s*-|-|–|—)$/i;
 /** Columns mapped to a field or a named attribute; the rest go to `attributes` verbatim. */
 const MAPPED = new Set<string>([...Object.values(COLUMNS), MALFORMED]);
 
-type Payload = Record<string, unknown>;
-
-/** Cell text; stored payloads are JSON, so a non-string value is rendered, a missing one is ''. */
-function cell(payload: Payload, column: string): string {
-  const value = payload[column];
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '';
-  return String(value);
-}
-
 /** Cell text trimmed, or null when blank. */
 function text(payload: Payload, column: string): string | null {
-  const value = cell(payload, column).trim();
+  const value = cellText(payload, column).trim();
   return value === '' ? null : value;
-}
-
-class RowRejected extends Error {
-  constructor(readonly rejection: Rejection) {
-    super(rejection.detail);
-  }
-}
-
-function reject(reason: RejectionReason, detail: string): never {
-  throw new RowRejected({ reason, detail });
 }
 
 /** A number cell; blank and placeholders (`n/a`, `- -`, `–`) are null. */
 function numberColumn(payload: Payload, column: string): number | null {
-  const value = cell(payload, column).trim();
+  const value = cellText(payload, column).trim();
   if (PLACEHOLDER.test(value)) return null;
   const parsed: Parsed<number | null> = parseQuantity(value);
   if (!parsed.ok) reject('invalid_number', `column "${column}": ${parsed.error}`);
@@ -240,14 +211,14 @@ function numberColumn(payload: Payload, column: string): number | null {
 function creditsColumn(payload: Payload, column: string): number | null {
   const value = numberColumn(payload, column);
   if (value !== null && (!Number.isInteger(value) || value < 0)) {
-    reject('invalid_number', `column "${column}" is "${cell(payload, column)}": not a whole, non-negative number of ARB offset credits`);
+    reject('invalid_number', `column "${column}" is "${cellText(payload, column)}": not a whole, non-negative number of ARB offset credits`);
   }
   return value;
 }
 
 /** A date cell: `YYYY-MM-DD` as the XLSX reader and the snapshot write it; US `M/D/YYYY` text is accepted too. */
 function dateColumn(payload: Payload, column: string): string | null {
-  const value = cell(payload, column).trim();
+  const value = cellText(payload, column).trim();
   if (PLACEHOLDER.test(value)) return null;
   const parsed = parseDate(value, value.includes('/') ? 'mdy' : 'iso');
   if (!parsed.ok) reject('invalid_date', `column "${column}": ${parsed.error}`);
@@ -257,7 +228,7 @@ function dateColumn(payload: Payload, column: string): string | null {
 function vintageColumn(payload: Payload): number | null {
   const value = numberColumn(payload, COLUMNS.vintage);
   if (value !== null && (!Number.isInteger(value) || value < 1990 || value > 2100)) {
-    reject('invalid_number', `column "${COLUMNS.vintage}" is "${cell(payload, COLUMNS.vintage)}": not a vintage year`);
+    reject('invalid_number', `column "${COLUMNS.vintage}" is "${cellText(payload, COLUMNS.vintage)}": not a vintage year`);
   }
   return value;
 }
@@ -319,15 +290,8 @@ export function columnSlug(column: string): string {
     .replace(/^-|-$/g, '');
 }
 
-function otherColumns(payload: Payload): Record<string, string> {
-  const others: Record<string, string> = {};
-  for (const [column, value] of Object.entries(payload)) {
-    if (MAPPED.has(column) || COMPLIANCE_PERIOD.test(column)) continue;
-    const rendered = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
-    if (rendered.trim() !== '') others[column] = rendered;
-  }
-  return others;
-}
+/** Columns the issuance's `attributes` leave out: the mapped ones and the compliance periods' (credits of their own). */
+const isMappedColumn = (column: string): boolean => MAPPED.has(column) || COMPLIANCE_PERIOD.test(column);
 
 function subdivisionOf(state: string | null): string | null {
   if (state === null) return null;
@@ -341,29 +305,15 @@ function project(payload: Payload, id: string, references: CrossReference[], unr
   const protocol = earlyActionOrCompliance?.toUpperCase() === 'COP' && type !== null ? COMPLIANCE_PROTOCOLS[type.toLowerCase()] : undefined;
   const state = text(payload, COLUMNS.state);
   return {
-    programId: 'arb',
-    registryProjectId: id,
-    completeness: 'partial',
+    ...emptyProject('arb', id, 'partial'),
     name: text(payload, COLUMNS.name),
     proponent: text(payload, COLUMNS.operator),
     // The table has no country column: ARB's compliance offset protocols credit projects in
     // the United States, and `State` holds US postal codes.
     countryCode: 'US',
-    countryName: null,
     subdivision: subdivisionOf(state),
-    region: null,
-    latitude: null,
-    longitude: null,
     projectTypes: type === null ? [] : [type],
     methodologies: protocol === undefined ? [] : [{ id: protocol, version: null }],
-    status: null,
-    registrationDate: null,
-    creditingPeriodStart: null,
-    creditingPeriodEnd: null,
-    sdgs: [],
-    additionalCertifications: [],
-    estimatedAnnualCredits: null,
-    parentRegistryProjectId: null,
     crossReferences: references,
     attributes: {
       earlyActionOrCompliance,
@@ -492,7 +442,7 @@ function normalizeRow(payload: Payload): NormalizeResult {
         unintentionalReversal,
         comment,
         commentCarbIds: commentCarbIds(comment),
-        ...otherColumns(payload),
+        ...otherColumns(payload, isMappedColumn),
       },
     });
   }
@@ -533,16 +483,7 @@ function normalizeRow(payload: Payload): NormalizeResult {
  * be read returns `{ ok: false, rejection }` whose detail names the column and the value.
  */
 export function normalizeArb(raw: RawRecord): NormalizeResult {
-  const payload = raw.payload;
-  try {
-    const malformed = payload[MALFORMED];
-    if (malformed !== undefined) reject('malformed_row', `${raw.sourceKind}: ${String(malformed)}`);
-    if (raw.sourceKind !== ARB_SOURCE) reject('malformed_row', `unknown ARB source kind "${raw.sourceKind}"`);
-    return normalizeRow(payload);
-  } catch (error) {
-    if (error instanceof RowRejected) return { ok: false, rejection: error.rejection };
-    throw error;
-  }
+  return normalizeBySource(raw, 'ARB', { [ARB_SOURCE]: ({ payload }) => normalizeRow(payload) });
 }
 
 /**
@@ -552,7 +493,5 @@ export function normalizeArb(raw: RawRecord): NormalizeResult {
  * rejected or kept as project-only) rather than lost or mistaken for another.
  */
 export function arbNaturalKey(row: Record<string, unknown>): string {
-  const key = row[MALFORMED] === undefined ? stableRowKey(row) : null;
-  if (key !== null) return key;
-  return `sha256:${createHash('sha256').update(JSON.stringify(row)).digest('hex')}`;
+  return keyOrContentKey(row[MALFORMED] === undefined ? stableRowKey(row) : null, row);
 }

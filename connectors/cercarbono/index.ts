@@ -11,16 +11,14 @@
  * as `project_id` from projects.csv, as `fetch` does from the feed.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConnectorError, type Connector, type RawRecord } from '../contract.ts';
-import { parseCsv, requireColumns } from '../common/csv.ts';
+import type { Connector, RawRecord } from '../contract.ts';
+import { MALFORMED, csvPayloads, requireColumns, requireExportFile } from '../common/csv.ts';
 import { fieldText, parseListCells, type Payload } from '../common/json-records.ts';
 import { fetchCercarbono } from './fetch.ts';
 import {
   CERCARBONO_SOURCES,
   LIST_FIELDS,
-  MALFORMED,
   REQUIRED_FIELDS,
   cercarbonoNaturalKey,
   normalizeCercarbono,
@@ -35,27 +33,17 @@ const EXPORT_FILES: readonly [CercarbonoSource, string][] = [
 ];
 
 async function* readFile(path: string, sourceKind: CercarbonoSource): AsyncIterable<Payload> {
-  const items = parseCsv(createReadStream(path), {
-    source: path,
-    onHeader: (header) => requireColumns(header, REQUIRED_FIELDS[sourceKind], path),
-  });
-  for await (const item of items) {
-    yield 'record' in item
-      ? parseListCells(item.record, LIST_FIELDS[sourceKind])
-      : { ...(typeof item.raw === 'string' ? { __raw: item.raw } : item.raw), [MALFORMED]: item.error };
-  }
+  yield* csvPayloads(
+    createReadStream(path),
+    { source: path, onHeader: (header) => requireColumns(header, REQUIRED_FIELDS[sourceKind], path) },
+    (record) => parseListCells(record, LIST_FIELDS[sourceKind]),
+  );
 }
 
 async function* readExports(dir: string): AsyncIterable<RawRecord> {
   const paths = EXPORT_FILES.map(([sourceKind, file]) => [sourceKind, join(dir, file)] as const);
   for (const [, path] of paths) {
-    const found = await stat(path).catch(() => null);
-    if (!found?.isFile()) {
-      throw new ConnectorError(
-        'config',
-        `Cercarbono export ${path} not found: the directory must hold projects.csv, issuances.csv and retirements.csv`,
-      );
-    }
+    await requireExportFile(path, `Cercarbono export ${path} not found: the directory must hold projects.csv, issuances.csv and retirements.csv`);
   }
   // serial → id of the project whose `serials` list it is in (a few thousand serials in all).
   const projectOfSerial = new Map<string, string>();

@@ -21,18 +21,11 @@
  *   `analytics/get-retirements` record as a third-party scraper documents it (`id`,
  *   `final_user`, `reason_using`, `is_kg`, `vintage` as a date; §6), which has no unit range.
  */
-import { createHash } from 'node:crypto';
-import type {
-  MethodologyRef,
-  NormalizeResult,
-  NormalizedCredit,
-  NormalizedProject,
-  RawRecord,
-  Rejection,
-  RejectionReason,
-} from '../contract.ts';
+import type { MethodologyRef, NormalizeResult, NormalizedCredit, NormalizedProject, RawRecord } from '../contract.ts';
 import { countryCode } from '../common/countries.ts';
-import { fieldBoolean, fieldList, fieldText, fieldTextOrNull, type Payload } from '../common/json-records.ts';
+import { MALFORMED } from '../common/csv.ts';
+import { fieldBoolean, fieldText, fieldTextOrNull, type Payload } from '../common/json-records.ts';
+import { dateOf, emptyCredit, emptyProject, jsonFields, keyOrContentKey, listField, normalizeBySource, numberOf, otherFields, reject, requireText } from '../common/normalize-kit.ts';
 import type { JsonValue } from '../common/python-repr.ts';
 import { parseDate, parseQuantity } from '../common/values.ts';
 import { parseCercarbonoSerial, type CercarbonoSerialParts } from './serial.ts';
@@ -47,8 +40,7 @@ export const CERCARBONO_SOURCES = {
 
 export type CercarbonoSource = (typeof CERCARBONO_SOURCES)[keyof typeof CERCARBONO_SOURCES];
 
-/** Payload key set on CSV rows whose cell count did not match the header (see `readExports`). */
-export const MALFORMED = '__malformed';
+export { MALFORMED } from '../common/csv.ts';
 
 /** Fields without which a source cannot be read: their absence stops the run as a changed format. */
 export const REQUIRED_FIELDS: Record<CercarbonoSource, readonly string[]> = {
@@ -76,47 +68,13 @@ const WORLDWIDE = /^worldwide$/i;
 /** Owner of the platform's test projects (Spanish "Tests 1"), always with name `-` (§6). */
 const TEST_OWNER = /^pruebas\b/i;
 
-class RowRejected extends Error {
-  constructor(readonly rejection: Rejection) {
-    super(rejection.detail);
-  }
-}
-
-function reject(reason: RejectionReason, detail: string): never {
-  throw new RowRejected({ reason, detail });
-}
-
-function requireText(payload: Payload, field: string): string {
-  const value = fieldText(payload, field).trim();
-  if (value === '') reject('missing_field', `field "${field}" is blank`);
-  return value;
-}
-
-function dateField(payload: Payload, field: string): string | null {
-  const parsed = parseDate(fieldText(payload, field), 'iso');
-  if (!parsed.ok) reject('invalid_date', `field "${field}": ${parsed.error}`);
-  return parsed.value;
-}
-
-function numberField(payload: Payload, field: string): number | null {
-  const parsed = parseQuantity(fieldText(payload, field));
-  if (!parsed.ok) reject('invalid_number', `field "${field}": ${parsed.error}`);
-  return parsed.value;
-}
-
 /** A whole number ≥ 0 (unit numbers, quantities); pandas may have written it as `4426.0`. */
 function wholeField(payload: Payload, field: string): number | null {
-  const value = numberField(payload, field);
+  const value = numberOf(jsonFields(payload), field);
   if (value !== null && (!Number.isSafeInteger(value) || value < 0)) {
     reject('invalid_number', `field "${field}" is ${fieldText(payload, field)}: not a whole number ≥ 0`);
   }
   return value;
-}
-
-function listField(payload: Payload, field: string): JsonValue[] {
-  const parsed = fieldList(payload, field);
-  if (!parsed.ok) reject('malformed_row', `field "${field}": ${parsed.error}`);
-  return parsed.value;
 }
 
 function booleanField(payload: Payload, field: string): boolean | null {
@@ -127,7 +85,7 @@ function booleanField(payload: Payload, field: string): boolean | null {
 
 /** The platform's numeric ids, with pandas' float rendering (`7.0`, registries.md §0.2) undone. */
 function projectIdField(payload: Payload, field: string): string {
-  const value = requireText(payload, field);
+  const value = requireText(jsonFields(payload), field);
   return /^\d+(\.0+)?$/.test(value) ? String(Number(value)) : value;
 }
 
@@ -145,20 +103,6 @@ function itemText(item: JsonValue | undefined, key: string): string {
 /** Distinct non-blank `key` texts of a list of objects, in order. */
 function distinctTexts(items: readonly JsonValue[], key: string): string[] {
   return [...new Set(items.map((item) => itemText(item, key)).filter((text) => text !== ''))];
-}
-
-/**
- * Fields this normalizer does not map, kept (non-blank only) in `attributes`: scalars as
- * text, so fetched JSON and exported cell text give the same attributes; lists as lists.
- */
-function otherFields(payload: Payload, mapped: ReadonlySet<string>): Record<string, unknown> {
-  const others: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(payload)) {
-    if (mapped.has(field) || field === MALFORMED) continue;
-    const kept = Array.isArray(value) ? (value.length > 0 ? value : null) : fieldTextOrNull(payload, field);
-    if (kept !== null) others[field] = kept;
-  }
-  return others;
 }
 
 const VERSION = /^(.*?)[\s_-]+v(?:er(?:sion)?)?\.?\s*(\d+(?:\.\d+)*)$/i;
@@ -185,34 +129,6 @@ function dedupeMethodologies(refs: readonly MethodologyRef[]): MethodologyRef[] 
   const seen = new Map<string, MethodologyRef>();
   for (const ref of refs) seen.set(`${ref.id}\u0000${ref.version ?? ''}`, ref);
   return [...seen.values()];
-}
-
-function emptyProject(registryProjectId: string, completeness: NormalizedProject['completeness']): NormalizedProject {
-  return {
-    programId: 'cercarbono',
-    registryProjectId,
-    completeness,
-    name: null,
-    proponent: null,
-    countryCode: null,
-    countryName: null,
-    subdivision: null,
-    region: null,
-    latitude: null,
-    longitude: null,
-    projectTypes: [],
-    methodologies: [],
-    status: null,
-    registrationDate: null,
-    creditingPeriodStart: null,
-    creditingPeriodEnd: null,
-    sdgs: [],
-    additionalCertifications: [],
-    estimatedAnnualCredits: null,
-    parentRegistryProjectId: null,
-    crossReferences: [],
-    attributes: {},
-  };
 }
 
 interface Place {
@@ -295,7 +211,7 @@ function normalizeProject(payload: Payload): NormalizeResult {
   const methodologyText = fieldTextOrNull(payload, 'quantification_method');
 
   const project: NormalizedProject = {
-    ...emptyProject(id, 'full'),
+    ...emptyProject('cercarbono', id, 'full'),
     name,
     // The project owner; the developer (often a consultancy) is kept in attributes.
     proponent: owner,
@@ -309,7 +225,7 @@ function normalizeProject(payload: Payload): NormalizeResult {
     methodologies: parseMethodology(methodologyText),
     status: fieldTextOrNull(payload, 'stage'),
     sdgs: sdgCodes(serials.flatMap((serial) => (isObject(serial) && Array.isArray(serial.global_goals) ? serial.global_goals : []))),
-    estimatedAnnualCredits: numberField(payload, 'annualEstimated'),
+    estimatedAnnualCredits: numberOf(jsonFields(payload), 'annualEstimated'),
     attributes: {
       // Human-facing reference (`CDC-1`); prefixes CDC, CP, CGS, CDB, CBA share numbers (§6).
       code: fieldTextOrNull(payload, 'code'),
@@ -337,7 +253,7 @@ function normalizeStandardProject(payload: Payload): NormalizeResult {
   const methodologies = listField(payload, 'methodology').flatMap((item) => parseMethodology(itemText(item, 'description')));
   const placeholder = placeholderReason(null, name);
   const project: NormalizedProject = {
-    ...emptyProject(id, 'full'),
+    ...emptyProject('cercarbono', id, 'full'),
     name,
     countryCode: countryCode(place),
     countryName: place,
@@ -363,33 +279,7 @@ function normalizeStandardProject(payload: Payload): NormalizeResult {
  * in its attributes.
  */
 function creditProject(registryProjectId: string): NormalizedProject {
-  return emptyProject(registryProjectId, 'partial');
-}
-
-function baseCredit(naturalKey: string, registryProjectId: string, kind: NormalizedCredit['kind'], quantity: number): NormalizedCredit {
-  return {
-    programId: 'cercarbono',
-    naturalKey,
-    registryProjectId,
-    kind,
-    kindAmbiguous: false,
-    quantity,
-    vintageYear: null,
-    vintageStart: null,
-    vintageEnd: null,
-    transactionDate: null,
-    issuanceDate: null,
-    serialNumber: null,
-    serialBlock: null,
-    countryCode: null,
-    beneficiary: null,
-    retirementReason: null,
-    retirementNote: null,
-    useCase: null,
-    article6Authorization: null,
-    labels: [],
-    attributes: {},
-  };
+  return emptyProject('cercarbono', registryProjectId, 'partial');
 }
 
 /** `2010-01-01 / 2018-09-30` → its two dates. */
@@ -437,7 +327,8 @@ const ISSUANCE_MAPPED = new Set([
 ]);
 
 function normalizeIssuance(payload: Payload): NormalizeResult {
-  const serial = requireText(payload, 'serial');
+  const fields = jsonFields(payload);
+  const serial = requireText(fields, 'serial');
   const parts = parseCercarbonoSerial(serial);
   // The project the serial was published under; a record without it (a serial read on its
   // own) falls back to the id the serial carries in segment 2 (§6, CarbonPlan does the same).
@@ -447,14 +338,14 @@ function normalizeIssuance(payload: Payload): NormalizeResult {
   const quantity = wholeField(payload, 'issued_quantity');
   if (quantity === null) reject('missing_field', 'field "issued_quantity" is blank');
   if (quantity === 0) reject('invalid_number', 'field "issued_quantity" is 0: not a positive number of credits');
-  const issued = dateField(payload, 'issuance_date');
+  const issued = dateOf(fields, 'issuance_date', 'iso');
   const range = vintageRange(payload, 'vintage_of_credits');
   const year = yearField(payload, 'year');
   const eligibility = listField(payload, 'elegible');
   const sdgs = sdgCodes(listField(payload, 'global_goals'));
 
   const credit: NormalizedCredit = {
-    ...baseCredit(`issuance:${serial}`, projectId, 'issuance', quantity),
+    ...emptyCredit('cercarbono', `issuance:${serial}`, projectId, 'issuance', quantity),
     // The platform's own `year`, which its retirements repeat as `vintage` (100/100 fixture
     // rows); it is the year `vintage_of_credits` ends on 876 of 890 serials. The end year
     // (ARB's rule, used for Verra) would put 70 of the 100 fixture retirements in another
@@ -513,11 +404,12 @@ const RETIREMENT_MAPPED = new Set([
 
 function normalizeRetirement(raw: RawRecord): NormalizeResult {
   const payload = raw.payload;
+  const fields = jsonFields(payload);
   const projectId = projectIdField(payload, 'project_id');
-  const serial = requireText(payload, 'serial');
+  const serial = requireText(fields, 'serial');
   const parts = parseCercarbonoSerial(serial);
 
-  const published = numberField(payload, 'quantity');
+  const published = numberOf(fields, 'quantity');
   if (published === null) reject('missing_field', 'field "quantity" is blank');
   if (published <= 0) reject('invalid_number', `field "quantity" is ${fieldText(payload, 'quantity')}: not a positive quantity`);
   // The live ledger flags kilogram retirements (`is_kg`, none seen yet, §0.3): kept in tonnes.
@@ -551,9 +443,9 @@ function normalizeRetirement(raw: RawRecord): NormalizeResult {
   const projectName = fieldTextOrNull(payload, 'project_name');
 
   const credit: NormalizedCredit = {
-    ...baseCredit(`retirement:${raw.naturalKey}`, projectId, 'retirement', quantity),
+    ...emptyCredit('cercarbono', `retirement:${raw.naturalKey}`, projectId, 'retirement', quantity),
     vintageYear,
-    transactionDate: dateField(payload, 'date'),
+    transactionDate: dateOf(fields, 'date', 'iso'),
     serialNumber: serial,
     serialBlock: block,
     countryCode: parts.country,
@@ -580,31 +472,19 @@ function normalizeRetirement(raw: RawRecord): NormalizeResult {
   return { ok: true, projects: [creditProject(projectId)], credits: [credit] };
 }
 
+const NORMALIZERS: Record<CercarbonoSource, (raw: RawRecord) => NormalizeResult> = {
+  projects: (raw) => normalizeProject(raw.payload),
+  'standard-projects': (raw) => normalizeStandardProject(raw.payload),
+  issuances: (raw) => normalizeIssuance(raw.payload),
+  retirements: normalizeRetirement,
+};
+
 /**
  * Normalizes one Cercarbono raw record. Never throws on bad data: a record that cannot be
  * read returns `{ ok: false, rejection }` whose detail names the field and the value.
  */
 export function normalizeCercarbono(raw: RawRecord): NormalizeResult {
-  const payload = raw.payload;
-  try {
-    const malformed = payload[MALFORMED];
-    if (malformed !== undefined) reject('malformed_row', `${raw.sourceKind}: ${String(malformed)}`);
-    switch (raw.sourceKind) {
-      case CERCARBONO_SOURCES.projects:
-        return normalizeProject(payload);
-      case CERCARBONO_SOURCES.standardProjects:
-        return normalizeStandardProject(payload);
-      case CERCARBONO_SOURCES.issuances:
-        return normalizeIssuance(payload);
-      case CERCARBONO_SOURCES.retirements:
-        return normalizeRetirement(raw);
-      default:
-        return reject('malformed_row', `unknown Cercarbono source kind "${raw.sourceKind}"`);
-    }
-  } catch (error) {
-    if (error instanceof RowRejected) return { ok: false, rejection: error.rejection };
-    throw error;
-  }
+  return normalizeBySource(raw, 'Cercarbono', NORMALIZERS);
 }
 
 /**
@@ -624,6 +504,5 @@ export function cercarbonoNaturalKey(sourceKind: string, payload: Payload): stri
     if (serial !== '' && from !== '' && to !== '') key = `${serial}:${from}-${to}`;
     else if (id !== '') key = `id:${id}`;
   }
-  if (key !== '') return key;
-  return `sha256:${createHash('sha256').update(JSON.stringify(payload)).digest('hex')}`;
+  return keyOrContentKey(key, payload);
 }

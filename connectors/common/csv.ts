@@ -9,9 +9,12 @@
  *   input, i.e. a truncated file; a character after a closing quote) throws a
  *   `ConnectorError('format')`, because every later row would be misread.
  */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { ConnectorError } from '../contract.ts';
+import { ConnectorError, type RawRecord } from '../contract.ts';
 
 /** One data row: column name (exactly as in the header) → cell text. */
 export interface CsvRecord {
@@ -36,6 +39,26 @@ export interface CsvRowError {
 }
 
 export type CsvItem = CsvRecord | CsvRowError;
+
+/**
+ * Payload key set on a row whose cell count did not match the header: the row is stored as a
+ * raw record all the same, and `normalize` rejects it (`malformed_row`).
+ */
+export const MALFORMED = '__malformed';
+
+/** The payload of a row whose cell count did not match the header: what was read, plus `MALFORMED` with the reason. */
+export function malformedRowPayload(item: CsvRowError): Record<string, unknown> {
+  return { ...(typeof item.raw === 'string' ? { __raw: item.raw } : item.raw), [MALFORMED]: item.error };
+}
+
+/**
+ * For `readExports`: throws `ConnectorError('config', missing)` unless `path` is a file, so an
+ * export the user did not download is named instead of read as empty.
+ */
+export async function requireExportFile(path: string, missing: string): Promise<void> {
+  const found = await stat(path).catch(() => null);
+  if (!found?.isFile()) throw new ConnectorError('config', missing);
+}
 
 export interface ParseCsvOptions {
   /** Name used in error messages, e.g. `verra/transactions.csv` or a URL. */
@@ -142,6 +165,59 @@ export async function* parseCsv(
   }
   if (header === undefined && !allowEmpty) {
     throw new ConnectorError('format', `${describe(source)}empty CSV: no header row`);
+  }
+}
+
+/**
+ * The payloads of a CSV export's rows (see `parseCsv` for `options`): each record as
+ * `toPayload` makes it (the record itself by default), and each row whose cell count did not
+ * match the header as `malformedRowPayload`, so it is still stored, and rejected.
+ */
+export async function* csvPayloads(
+  input: Readable | AsyncIterable<Uint8Array | string>,
+  options: ParseCsvOptions,
+  toPayload: (record: Record<string, string>) => Record<string, unknown> = (record) => record,
+): AsyncIterable<Record<string, unknown>> {
+  for await (const item of parseCsv(input, options)) yield 'record' in item ? toPayload(item.record) : malformedRowPayload(item);
+}
+
+/** One CSV export `readExports` reads from a folder: its source kind, its file name, the columns it must have. */
+export interface CsvExportFile<Kind extends string> {
+  sourceKind: Kind;
+  file: string;
+  columns: readonly string[];
+}
+
+export interface ReadCsvExportsOptions<Kind extends string> {
+  /** The `config` error's message when the export at `path` is not there. */
+  missing(path: string): string;
+  /** The natural key of a record of `sourceKind`. */
+  naturalKey(sourceKind: Kind, payload: Record<string, unknown>): string;
+  /** The payload of a well-formed row (the row itself by default). */
+  toPayload?(sourceKind: Kind, record: Record<string, string>): Record<string, unknown>;
+}
+
+/**
+ * For `readExports`: the raw records of `files` in `dir`, file after file in that order. A file
+ * that is not there stops the read with a `config` error, a header without one of the file's
+ * `columns` with a `format` error (`requireColumns`), and a row with the wrong cell count is kept
+ * as a `MALFORMED` payload.
+ */
+export async function* readCsvExports<Kind extends string>(
+  dir: string,
+  files: readonly CsvExportFile<Kind>[],
+  options: ReadCsvExportsOptions<NoInfer<Kind>>,
+): AsyncIterable<RawRecord> {
+  for (const { sourceKind, file, columns } of files) {
+    const path = join(dir, file);
+    await requireExportFile(path, options.missing(path));
+    const toPayload = options.toPayload;
+    const payloads = csvPayloads(
+      createReadStream(path),
+      { source: path, onHeader: (header) => requireColumns(header, columns, path) },
+      toPayload === undefined ? undefined : (record) => toPayload(sourceKind, record),
+    );
+    for await (const payload of payloads) yield { sourceKind, naturalKey: options.naturalKey(sourceKind, payload), payload };
   }
 }
 

@@ -76,12 +76,16 @@ export function requireFields(records: readonly Payload[], required: readonly st
   );
 }
 
-/** Text of a field: strings as they are, numbers and booleans rendered, null/missing/objects as ''. */
-export function fieldText(payload: Payload, field: string): string {
-  const value = payload[field];
+/** Text of a value: strings as they are, numbers and booleans rendered, null/missing/objects as ''. */
+export function scalarText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   return '';
+}
+
+/** Text of a field: strings as they are, numbers and booleans rendered, null/missing/objects as ''. */
+export function fieldText(payload: Payload, field: string): string {
+  return scalarText(payload[field]);
 }
 
 /** Text of a field as published, or null when blank. */

@@ -12,16 +12,12 @@
  * See `normalize.ts` for how each source becomes projects and credits, and why the two
  * sources must not be mixed in one database.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ConnectorError, type Connector, type RawRecord } from '../contract.ts';
-import { parseCsv, requireColumns } from '../common/csv.ts';
+import type { Connector, RawRecord } from '../contract.ts';
+import { readCsvExports, type CsvExportFile } from '../common/csv.ts';
 import { fetchGoldStandard } from './fetch.ts';
 import {
   GOLD_STANDARD_SOURCES,
   ISSUANCE_COLUMNS,
-  MALFORMED,
   PROJECT_COLUMNS,
   RETIREMENT_COLUMNS,
   goldStandardNaturalKey,
@@ -31,30 +27,19 @@ import {
 type CsvSource = 'projects' | 'issuances' | 'retirements';
 
 /** Export files inside a `--from-dir` directory, in the order they are read, with the columns each must have. */
-const EXPORT_FILES: readonly { sourceKind: CsvSource; file: string; columns: readonly string[] }[] = [
+const EXPORT_FILES: readonly CsvExportFile<CsvSource>[] = [
   { sourceKind: GOLD_STANDARD_SOURCES.projects, file: 'projects.csv', columns: PROJECT_COLUMNS },
   { sourceKind: GOLD_STANDARD_SOURCES.issuances, file: 'issuances.csv', columns: ISSUANCE_COLUMNS },
   { sourceKind: GOLD_STANDARD_SOURCES.retirements, file: 'retirements.csv', columns: RETIREMENT_COLUMNS },
 ];
 
-async function* readExports(dir: string): AsyncIterable<RawRecord> {
-  for (const { sourceKind, file, columns } of EXPORT_FILES) {
-    const path = join(dir, file);
-    const found = await stat(path).catch(() => null);
-    if (!found?.isFile()) {
-      throw new ConnectorError(
-        'config',
-        `Gold Standard export ${path} not found: the directory must hold projects.csv, issuances.csv and retirements.csv, as downloaded from registry.goldstandard.org`,
-      );
-    }
-    const items = parseCsv(createReadStream(path), { source: path, onHeader: (header) => requireColumns(header, columns, path) });
-    for await (const item of items) {
-      // A row with the wrong cell count keeps what was read plus `__malformed`; normalize rejects it.
-      const payload: Record<string, unknown> =
-        'record' in item ? item.record : { ...(typeof item.raw === 'string' ? { __raw: item.raw } : item.raw), [MALFORMED]: item.error };
-      yield { sourceKind, naturalKey: goldStandardNaturalKey(sourceKind, payload), payload };
-    }
-  }
+function readExports(dir: string): AsyncIterable<RawRecord> {
+  // A row with the wrong cell count keeps what was read plus `__malformed`; normalize rejects it.
+  return readCsvExports(dir, EXPORT_FILES, {
+    missing: (path) =>
+      `Gold Standard export ${path} not found: the directory must hold projects.csv, issuances.csv and retirements.csv, as downloaded from registry.goldstandard.org`,
+    naturalKey: goldStandardNaturalKey,
+  });
 }
 
 export const goldStandard: Connector = {

@@ -23,20 +23,27 @@
  * issued), so issuance natural keys of the two sources differ: do not load both sources into
  * one database. Retirement keys (`retirement:<serial>`) are the same in both.
  */
-import { createHash } from 'node:crypto';
-import type {
-  CreditKind,
-  CrossReference,
-  MethodologyRef,
-  NormalizeResult,
-  NormalizedCredit,
-  NormalizedProject,
-  RawRecord,
-  Rejection,
-  RejectionReason,
-} from '../contract.ts';
+import type { CreditKind, CrossReference, MethodologyRef, NormalizeResult, NormalizedCredit, NormalizedProject, RawRecord } from '../contract.ts';
 import { countryCode } from '../common/countries.ts';
-import { parseDate, parseQuantity, parseSdgs, splitList } from '../common/values.ts';
+import { MALFORMED } from '../common/csv.ts';
+import {
+  columnFields,
+  dateOf,
+  emptyCredit,
+  emptyProject,
+  jsonFields,
+  keyOrContentKey,
+  normalizeBySource,
+  numberOf,
+  otherColumns,
+  positiveWholeNumber,
+  reject,
+  requireText,
+  textOf,
+  type Fields,
+  type Payload,
+} from '../common/normalize-kit.ts';
+import { parseSdgs, splitList } from '../common/values.ts';
 import { blockQuantity, parseGoldStandardSerial, type GoldStandardSerial } from './serial.ts';
 
 /** Source kinds of the Gold Standard connector's raw records. */
@@ -50,8 +57,7 @@ export const GOLD_STANDARD_SOURCES = {
 
 export type GoldStandardSource = (typeof GOLD_STANDARD_SOURCES)[keyof typeof GOLD_STANDARD_SOURCES];
 
-/** Payload key set on CSV rows whose cell count did not match the header. */
-export const MALFORMED = '__malformed';
+export { MALFORMED } from '../common/csv.ts';
 
 /** Columns of the project list export that `normalize` reads; an export without one stops the run. */
 export const PROJECT_COLUMNS = [
@@ -128,8 +134,6 @@ const NOT_DISCLOSED = /^not disclosed$/i;
 /** `Methodology` placeholders that name no methodology. */
 const NO_METHODOLOGY = /^(not provided|n\/?a|none|-)$/i;
 
-type Payload = Record<string, unknown>;
-
 /** Text of a stored value: strings as they are, numbers and booleans rendered, null/missing as ''. */
 function render(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -140,54 +144,15 @@ function render(value: unknown): string {
 
 /**
  * Named access to one record: CSV cells by column, JSON fields by name (under `prefix` for the
- * project embedded in a credit). `label` is how a rejection names the value's place.
+ * project embedded in a credit), both rendered with `render`. Dates in either are ISO:
+ * `2026-04-13T12:35:58.842275` (issuances, no zone) or `2026-01-07` (§3.4).
  */
-interface Fields {
-  get(name: string): string;
-  label(name: string): string;
-}
-
 function csvFields(payload: Payload): Fields {
-  return { get: (name) => render(payload[name]), label: (name) => `column "${name}"` };
+  return columnFields(payload, render);
 }
 
 function apiFields(object: Payload, prefix = ''): Fields {
-  return { get: (name) => render(object[name]), label: (name) => `field "${prefix}${name}"` };
-}
-
-class RowRejected extends Error {
-  constructor(readonly rejection: Rejection) {
-    super(rejection.detail);
-  }
-}
-
-function reject(reason: RejectionReason, detail: string): never {
-  throw new RowRejected({ reason, detail });
-}
-
-/** Text as published, or null when blank. */
-function text(fields: Fields, name: string): string | null {
-  const value = fields.get(name);
-  return value.trim() === '' ? null : value;
-}
-
-function requireText(fields: Fields, name: string): string {
-  const value = fields.get(name).trim();
-  if (value === '') reject('missing_field', `${fields.label(name)} is blank`);
-  return value;
-}
-
-/** Dates are ISO: `2026-04-13T12:35:58.842275` (issuances, no zone) or `2026-01-07` (§3.4). */
-function dateOf(fields: Fields, name: string): string | null {
-  const parsed = parseDate(fields.get(name), 'iso');
-  if (!parsed.ok) reject('invalid_date', `${fields.label(name)}: ${parsed.error}`);
-  return parsed.value;
-}
-
-function numberOf(fields: Fields, name: string): number | null {
-  const parsed = parseQuantity(fields.get(name));
-  if (!parsed.ok) reject('invalid_number', `${fields.label(name)}: ${parsed.error}`);
-  return parsed.value;
+  return jsonFields(object, prefix, render);
 }
 
 /**
@@ -203,15 +168,6 @@ function gsidOf(fields: Fields, name: string, required: boolean): string | null 
   const match = /^(\d+)(?:\.0+)?$/.exec(raw);
   if (!match) reject('invalid_number', `${fields.label(name)} is "${raw}": not a GSID (a whole number)`);
   return String(Number(match[1]));
-}
-
-function positiveWhole(fields: Fields, name: string): number {
-  const value = numberOf(fields, name);
-  if (value === null) reject('missing_field', `${fields.label(name)} is blank`);
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    reject('invalid_number', `${fields.label(name)} is "${fields.get(name)}": not a positive whole number of credits`);
-  }
-  return value;
 }
 
 function yearOf(fields: Fields, name: string): number | null {
@@ -290,48 +246,9 @@ function apiLabels(value: unknown): string[] {
   return labels;
 }
 
-/** Columns not in `known`, kept verbatim (non-blank only), so a column GS adds is not lost. */
-function otherColumns(payload: Payload, known: readonly string[]): Record<string, string> {
-  const others: Record<string, string> = {};
-  for (const [column, value] of Object.entries(payload)) {
-    if (known.includes(column) || column === MALFORMED) continue;
-    const rendered = render(value);
-    if (rendered.trim() !== '') others[column] = rendered;
-  }
-  return others;
-}
-
 /** Only the entries whose value is not null, undefined or blank text. */
 function present(entries: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== null && value !== undefined && !(typeof value === 'string' && value.trim() === '')));
-}
-
-function emptyProject(registryProjectId: string, completeness: NormalizedProject['completeness']): NormalizedProject {
-  return {
-    programId: 'gold-standard',
-    registryProjectId,
-    completeness,
-    name: null,
-    proponent: null,
-    countryCode: null,
-    countryName: null,
-    subdivision: null,
-    region: null,
-    latitude: null,
-    longitude: null,
-    projectTypes: [],
-    methodologies: [],
-    status: null,
-    registrationDate: null,
-    creditingPeriodStart: null,
-    creditingPeriodEnd: null,
-    sdgs: [],
-    additionalCertifications: [],
-    estimatedAnnualCredits: null,
-    parentRegistryProjectId: null,
-    crossReferences: [],
-    attributes: {},
-  };
 }
 
 /** The CDM project a CER block belongs to, read from its serial (registries.md §9.3, §11). */
@@ -378,30 +295,21 @@ function serialCountry(parsed: GoldStandardSerial): string | null {
   return typeof code === 'string' ? countryCode(code) : null;
 }
 
+/** A `kind` credit of the serial's block, keyed `<kind>:<serial>`, with the vintage, block and country the serial states. */
 function creditBase(
+  kind: CreditKind,
   registryProjectId: string,
   serial: string,
   parsed: GoldStandardSerial,
   quantity: number,
   vintage: number | null,
-): Omit<NormalizedCredit, 'naturalKey' | 'kind' | 'transactionDate' | 'issuanceDate' | 'attributes'> {
+): NormalizedCredit {
   return {
-    programId: 'gold-standard',
-    registryProjectId,
-    kindAmbiguous: false,
-    quantity,
+    ...emptyCredit('gold-standard', `${kind}:${serial}`, registryProjectId, kind, quantity),
     vintageYear: vintage ?? (parsed.format === 'gs' ? (parsed.block.parts.vintage as number) : null),
-    vintageStart: null,
-    vintageEnd: null,
     serialNumber: serial,
     serialBlock: parsed.block,
     countryCode: serialCountry(parsed),
-    beneficiary: null,
-    retirementReason: null,
-    retirementNote: null,
-    useCase: null,
-    article6Authorization: null,
-    labels: [],
   };
 }
 
@@ -411,28 +319,28 @@ function creditBase(
 function normalizeProjectRow(payload: Payload): NormalizeResult {
   const fields = csvFields(payload);
   const gsid = gsidOf(fields, 'GSID', true)!;
-  const countryName = text(fields, 'Country');
-  const methodology = text(fields, 'Methodology');
+  const countryName = textOf(fields, 'Country');
+  const methodology = textOf(fields, 'Methodology');
   const project: NormalizedProject = {
-    ...emptyProject(gsid, 'full'),
-    name: text(fields, 'Project Name'),
-    proponent: text(fields, 'Project Developer Name'),
+    ...emptyProject('gold-standard', gsid, 'full'),
+    name: textOf(fields, 'Project Name'),
+    proponent: textOf(fields, 'Project Developer Name'),
     // `International` (multi-country) maps to null; the name stays in countryName.
     countryCode: countryCode(countryName),
     countryName,
     // One type per project; types contain commas (`Biomass, or Liquid Biofuel - Heat`).
-    projectTypes: text(fields, 'Project Type') === null ? [] : [fields.get('Project Type').trim()],
+    projectTypes: textOf(fields, 'Project Type') === null ? [] : [fields.get('Project Type').trim()],
     methodologies: parseMethodologies(methodology),
-    status: text(fields, 'Status'),
+    status: textOf(fields, 'Status'),
     sdgs: parseSdgs(fields.get('Sustainable Development Goals')),
     estimatedAnnualCredits: numberOf(fields, 'Estimated Annual Credits'),
     parentRegistryProjectId: gsidOf(fields, 'POA GSID', false),
     attributes: present({
-      description: text(fields, 'Description'),
-      size: text(fields, 'Size'),
-      programmeOfActivities: text(fields, 'Programme of Activities'),
+      description: textOf(fields, 'Description'),
+      size: textOf(fields, 'Size'),
+      programmeOfActivities: textOf(fields, 'Programme of Activities'),
       methodology,
-      ...otherColumns(payload, PROJECT_COLUMNS),
+      ...otherColumns(payload, PROJECT_COLUMNS, render),
     }),
   };
   return { ok: true, projects: [project], credits: [] };
@@ -440,19 +348,19 @@ function normalizeProjectRow(payload: Payload): NormalizeResult {
 
 /** The partial project of a transaction row: only project-level columns, so every row of a project gives the same one. */
 function csvPartialProject(fields: Fields, gsid: string, parsed: GoldStandardSerial): NormalizedProject {
-  const countryName = text(fields, 'Country');
-  const methodology = text(fields, 'Methodology');
+  const countryName = textOf(fields, 'Country');
+  const methodology = textOf(fields, 'Methodology');
   return {
-    ...emptyProject(gsid, 'partial'),
-    name: text(fields, 'Project Name'),
-    proponent: text(fields, 'Project Developer'),
+    ...emptyProject('gold-standard', gsid, 'partial'),
+    name: textOf(fields, 'Project Name'),
+    proponent: textOf(fields, 'Project Developer'),
     countryCode: countryCode(countryName),
     countryName,
-    projectTypes: text(fields, 'Project Type') === null ? [] : [fields.get('Project Type').trim()],
+    projectTypes: textOf(fields, 'Project Type') === null ? [] : [fields.get('Project Type').trim()],
     methodologies: parseMethodologies(methodology),
     parentRegistryProjectId: gsidOf(fields, 'POA GSID', false),
     crossReferences: cdmReference(parsed),
-    attributes: present({ programmeOfActivities: text(fields, 'Programme of Activities'), methodology }),
+    attributes: present({ programmeOfActivities: textOf(fields, 'Programme of Activities'), methodology }),
   };
 }
 
@@ -468,7 +376,7 @@ function normalizeTransactionRow(payload: Payload, source: 'issuances' | 'retire
   const fields = csvFields(payload);
   const kind: CreditKind = source === 'issuances' ? 'issuance' : retirementKind(fields);
   const gsid = gsidOf(fields, 'GSID', true)!;
-  const quantity = positiveWhole(fields, 'Quantity');
+  const quantity = positiveWholeNumber(fields, 'Quantity');
   const vintage = yearOf(fields, 'Vintage');
   const { serial, parsed } = checkedSerial(
     fields,
@@ -477,22 +385,22 @@ function normalizeTransactionRow(payload: Payload, source: 'issuances' | 'retire
     quantity,
     vintage,
   );
-  const issuanceDate = dateOf(fields, 'Issuance Date');
-  const article6 = text(fields, 'Article Six Authorization');
-  const base = creditBase(gsid, serial, parsed, quantity, vintage);
+  const issuanceDate = dateOf(fields, 'Issuance Date', 'iso');
+  const article6 = textOf(fields, 'Article Six Authorization');
+  const base = creditBase(kind, gsid, serial, parsed, quantity, vintage);
   const known = source === 'issuances' ? ISSUANCE_COLUMNS : RETIREMENT_COLUMNS;
   const common = {
     ...base,
-    vintageStart: dateOf(fields, 'Monitoring Period Start'),
-    vintageEnd: dateOf(fields, 'Monitoring Period End'),
+    vintageStart: dateOf(fields, 'Monitoring Period Start', 'iso'),
+    vintageEnd: dateOf(fields, 'Monitoring Period End', 'iso'),
     issuanceDate,
     // `ICVCM CCP, Emission Reduction` → two labels, verbatim.
     labels: splitList(fields.get('Label'), ','),
     article6Authorization: article6 === null || NOT_APPLICABLE.test(article6.trim()) ? null : article6,
   };
   const attributes = {
-    productType: text(fields, 'Product Type'),
-    creditStatus: text(fields, 'Credit Status'),
+    productType: textOf(fields, 'Product Type'),
+    creditStatus: textOf(fields, 'Credit Status'),
     articleSixAuthorization: article6,
   };
 
@@ -503,11 +411,11 @@ function normalizeTransactionRow(payload: Payload, source: 'issuances' | 'retire
       naturalKey: `issuance:${serial}`,
       kind,
       transactionDate: issuanceDate,
-      attributes: present({ ...attributes, ...otherColumns(payload, known) }),
+      attributes: present({ ...attributes, ...otherColumns(payload, known, render) }),
     };
   } else {
-    const beneficiary = text(fields, 'Using Entity');
-    const aeroplaneOperator = text(fields, 'Aeroplane Operator Name');
+    const beneficiary = textOf(fields, 'Using Entity');
+    const aeroplaneOperator = textOf(fields, 'Aeroplane Operator Name');
     credit = {
       ...common,
       // The serial names the units, and units leave the registry once: the kind and the serial
@@ -517,12 +425,12 @@ function normalizeTransactionRow(payload: Payload, source: 'issuances' | 'retire
       kind,
       // Cancelled rows have a blank `Retirement Date` (§3.2); the row has no other date of the
       // cancellation (`Issuance Date` is when the units were issued), so it stays null.
-      transactionDate: dateOf(fields, 'Retirement Date'),
+      transactionDate: dateOf(fields, 'Retirement Date', 'iso'),
       // Verbatim, `Not Disclosed` included; it is flagged so matching does not treat every
       // undisclosed beneficiary as one and the same buyer.
       beneficiary,
-      retirementNote: text(fields, 'Note'),
-      useCase: text(fields, 'Use Case'),
+      retirementNote: textOf(fields, 'Note'),
+      useCase: textOf(fields, 'Use Case'),
       attributes: present({
         ...attributes,
         beneficiaryNotDisclosed: beneficiary !== null && NOT_DISCLOSED.test(beneficiary.trim()) ? true : null,
@@ -530,7 +438,7 @@ function normalizeTransactionRow(payload: Payload, source: 'issuances' | 'retire
         // An aeroplane operator is named for CORSIA use by an airline (§3.6): a hint, not a
         // published use case, so `useCase` keeps what the registry wrote.
         impliedUse: aeroplaneOperator !== null ? 'CORSIA' : null,
-        ...otherColumns(payload, known),
+        ...otherColumns(payload, known, render),
       }),
     };
   }
@@ -548,20 +456,20 @@ function isObject(value: unknown): value is Payload {
 function apiProject(object: Payload, completeness: NormalizedProject['completeness'], prefix: string): NormalizedProject {
   const fields = apiFields(object, prefix);
   const gsid = gsidOf(fields, 'sustaincert_id', true)!;
-  const countryName = text(fields, 'country');
-  const methodology = text(fields, 'methodology');
-  const start = dateOf(fields, 'crediting_period_start_date');
-  const end = dateOf(fields, 'crediting_period_end_date');
+  const countryName = textOf(fields, 'country');
+  const methodology = textOf(fields, 'methodology');
+  const start = dateOf(fields, 'crediting_period_start_date', 'iso');
+  const end = dateOf(fields, 'crediting_period_end_date', 'iso');
   return {
-    ...emptyProject(gsid, completeness),
-    name: text(fields, 'name'),
-    proponent: text(fields, 'project_developer'),
+    ...emptyProject('gold-standard', gsid, completeness),
+    name: textOf(fields, 'name'),
+    proponent: textOf(fields, 'project_developer'),
     // `XZ` / `International` for multi-country projects (§3.5) map to null.
-    countryCode: countryCode(text(fields, 'country_code')) ?? countryCode(countryName),
+    countryCode: countryCode(textOf(fields, 'country_code')) ?? countryCode(countryName),
     countryName,
-    projectTypes: text(fields, 'type') === null ? [] : [fields.get('type').trim()],
+    projectTypes: textOf(fields, 'type') === null ? [] : [fields.get('type').trim()],
     methodologies: parseMethodologies(methodology),
-    status: text(fields, 'status'),
+    status: textOf(fields, 'status'),
     creditingPeriodStart: start,
     creditingPeriodEnd: end,
     sdgs: apiSdgs(object.sustainable_development_goals),
@@ -569,20 +477,20 @@ function apiProject(object: Payload, completeness: NormalizedProject['completene
     parentRegistryProjectId: gsidOf(fields, 'poa_project_sustaincert_id', false),
     attributes: present({
       // The API's own id differs from the GSID (`sustaincert_id`) and keys the project pages.
-      internalId: text(fields, 'id'),
-      description: text(fields, 'description'),
-      size: text(fields, 'size'),
-      programmeOfActivities: text(fields, 'programme_of_activities'),
+      internalId: textOf(fields, 'id'),
+      description: textOf(fields, 'description'),
+      size: textOf(fields, 'size'),
+      programmeOfActivities: textOf(fields, 'programme_of_activities'),
       methodology,
-      carbonStream: text(fields, 'carbon_stream'),
-      gsfStandardsVersion: text(fields, 'gsf_standards_version'),
-      poaProjectId: text(fields, 'poa_project_id'),
-      poaProjectName: text(fields, 'poa_project_name'),
-      sustaincertUrl: text(fields, 'sustaincert_url'),
-      state: text(fields, 'state'),
+      carbonStream: textOf(fields, 'carbon_stream'),
+      gsfStandardsVersion: textOf(fields, 'gsf_standards_version'),
+      poaProjectId: textOf(fields, 'poa_project_id'),
+      poaProjectName: textOf(fields, 'poa_project_name'),
+      sustaincertUrl: textOf(fields, 'sustaincert_url'),
+      state: textOf(fields, 'state'),
       labels: Array.isArray(object.labels) && object.labels.length > 0 ? object.labels : null,
-      createdAt: text(fields, 'created_at'),
-      updatedAt: text(fields, 'updated_at'),
+      createdAt: textOf(fields, 'created_at'),
+      updatedAt: textOf(fields, 'updated_at'),
     }),
   };
 }
@@ -603,7 +511,7 @@ function normalizeApiCredit(payload: Payload): NormalizeResult {
   if (!isObject(embedded)) reject('missing_field', `${fields.label('project')} is not a project object`);
   const projectFields = apiFields(embedded, 'project.');
   const gsid = gsidOf(projectFields, 'sustaincert_id', true)!;
-  const quantity = positiveWhole(fields, 'number_of_credits');
+  const quantity = positiveWholeNumber(fields, 'number_of_credits');
   const vintage = yearOf(fields, 'vintage');
   const { serial, parsed } = checkedSerial(
     fields,
@@ -626,23 +534,23 @@ function normalizeApiCredit(payload: Payload): NormalizeResult {
   }
 
   const product = payload.product;
-  const productType = isObject(product) ? text(apiFields(product), 'abbreviation') : text(fields, 'product');
-  const issuanceDate = dateOf(fields, 'certified_date');
+  const productType = isObject(product) ? textOf(apiFields(product), 'abbreviation') : textOf(fields, 'product');
+  const issuanceDate = dateOf(fields, 'certified_date', 'iso');
   const base = {
-    ...creditBase(gsid, serial, parsed, quantity, vintage),
-    vintageStart: dateOf(fields, 'monitoring_period_start_date'),
-    vintageEnd: dateOf(fields, 'monitoring_period_end_date'),
+    ...creditBase('issuance', gsid, serial, parsed, quantity, vintage),
+    vintageStart: dateOf(fields, 'monitoring_period_start_date', 'iso'),
+    vintageEnd: dateOf(fields, 'monitoring_period_end_date', 'iso'),
     issuanceDate,
     // The block's product class (`EMISSION_REDUCTION`), verbatim (§3.2).
     labels: apiLabels(payload.labels),
   };
   const attributes = present({
-    internalId: text(fields, 'id'),
-    status: text(fields, 'status'),
+    internalId: textOf(fields, 'id'),
+    status: textOf(fields, 'status'),
     productType,
-    productName: isObject(product) ? text(apiFields(product), 'name') : null,
-    createdAt: text(fields, 'created_at'),
-    updatedAt: text(fields, 'updated_at'),
+    productName: isObject(product) ? textOf(apiFields(product), 'name') : null,
+    createdAt: textOf(fields, 'created_at'),
+    updatedAt: textOf(fields, 'updated_at'),
   });
 
   // Every block was issued, whatever its current status (§3.4).
@@ -658,8 +566,8 @@ function normalizeApiCredit(payload: Payload): NormalizeResult {
       transactionDate: null,
       // `Using Entity`, `Aeroplane Operator Name` and `Article Six Authorization` are not known
       // to be in the API (UNCONFIRMED), so beneficiary and authorization stay null.
-      retirementNote: text(fields, 'note'),
-      useCase: text(fields, 'retirement_use_case'),
+      retirementNote: textOf(fields, 'note'),
+      useCase: textOf(fields, 'retirement_use_case'),
       attributes,
     });
   }
@@ -672,33 +580,20 @@ function normalizeApiProject(payload: Payload): NormalizeResult {
   return { ok: true, projects: [apiProject(payload, 'full', '')], credits: [] };
 }
 
+const NORMALIZERS: Record<GoldStandardSource, (raw: RawRecord) => NormalizeResult> = {
+  projects: (raw) => normalizeProjectRow(raw.payload),
+  issuances: (raw) => normalizeTransactionRow(raw.payload, 'issuances'),
+  retirements: (raw) => normalizeTransactionRow(raw.payload, 'retirements'),
+  'api-projects': (raw) => normalizeApiProject(raw.payload),
+  'api-credits': (raw) => normalizeApiCredit(raw.payload),
+};
+
 /**
  * Normalizes one Gold Standard raw record. Never throws on bad data: a record that cannot be
  * read returns `{ ok: false, rejection }` whose detail names the column (or field) and value.
  */
 export function normalizeGoldStandard(raw: RawRecord): NormalizeResult {
-  const payload = raw.payload;
-  try {
-    const malformed = payload[MALFORMED];
-    if (malformed !== undefined) reject('malformed_row', `${raw.sourceKind}: ${render(malformed)}`);
-    switch (raw.sourceKind) {
-      case GOLD_STANDARD_SOURCES.projects:
-        return normalizeProjectRow(payload);
-      case GOLD_STANDARD_SOURCES.issuances:
-        return normalizeTransactionRow(payload, 'issuances');
-      case GOLD_STANDARD_SOURCES.retirements:
-        return normalizeTransactionRow(payload, 'retirements');
-      case GOLD_STANDARD_SOURCES.apiProjects:
-        return normalizeApiProject(payload);
-      case GOLD_STANDARD_SOURCES.apiCredits:
-        return normalizeApiCredit(payload);
-      default:
-        return reject('malformed_row', `unknown Gold Standard source kind "${raw.sourceKind}"`);
-    }
-  } catch (error) {
-    if (error instanceof RowRejected) return { ok: false, rejection: error.rejection };
-    throw error;
-  }
+  return normalizeBySource(raw, 'Gold Standard', NORMALIZERS, render);
 }
 
 /**
@@ -730,6 +625,5 @@ export function goldStandardNaturalKey(sourceKind: string, payload: Record<strin
         break;
     }
   }
-  if (key !== '') return key;
-  return `sha256:${createHash('sha256').update(JSON.stringify(payload)).digest('hex')}`;
+  return keyOrContentKey(key, payload);
 }

@@ -8,52 +8,32 @@
  * connectors/common/json-records.ts. An exported row keeps its cell text, except list cells
  * (Python reprs such as `['corporate_targets']`), which are read into the lists the API sends.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ConnectorError, type Connector, type RawRecord } from '../contract.ts';
-import { parseCsv, requireColumns } from '../common/csv.ts';
-import { parseListCells, type Payload } from '../common/json-records.ts';
+import type { Connector, RawRecord } from '../contract.ts';
+import { readCsvExports, type CsvExportFile } from '../common/csv.ts';
+import { parseListCells } from '../common/json-records.ts';
 import { ISOMETRIC_SECRET_ENV, fetchIsometric } from './fetch.ts';
 import {
   ISOMETRIC_SOURCES,
   LIST_FIELDS,
-  MALFORMED,
   REQUIRED_FIELDS,
   isometricNaturalKey,
   normalizeIsometric,
   type IsometricSource,
 } from './normalize.ts';
 
-/** Export file names inside a `--from-dir` directory, in the order they are read. */
-const EXPORT_FILES: readonly [IsometricSource, string][] = [
-  [ISOMETRIC_SOURCES.projects, 'projects.csv'],
-  [ISOMETRIC_SOURCES.issuances, 'issuances.csv'],
-  [ISOMETRIC_SOURCES.retirements, 'retirements.csv'],
+/** Export files inside a `--from-dir` directory, in the order they are read, with the columns each must have. */
+const EXPORT_FILES: readonly CsvExportFile<IsometricSource>[] = [
+  { sourceKind: ISOMETRIC_SOURCES.projects, file: 'projects.csv', columns: REQUIRED_FIELDS.projects },
+  { sourceKind: ISOMETRIC_SOURCES.issuances, file: 'issuances.csv', columns: REQUIRED_FIELDS.issuances },
+  { sourceKind: ISOMETRIC_SOURCES.retirements, file: 'retirements.csv', columns: REQUIRED_FIELDS.retirements },
 ];
 
-async function* readExports(dir: string): AsyncIterable<RawRecord> {
-  for (const [sourceKind, file] of EXPORT_FILES) {
-    const path = join(dir, file);
-    const found = await stat(path).catch(() => null);
-    if (!found?.isFile()) {
-      throw new ConnectorError(
-        'config',
-        `Isometric export ${path} not found: the directory must hold projects.csv, issuances.csv and retirements.csv`,
-      );
-    }
-    const items = parseCsv(createReadStream(path), {
-      source: path,
-      onHeader: (header) => requireColumns(header, REQUIRED_FIELDS[sourceKind], path),
-    });
-    for await (const item of items) {
-      const payload: Payload =
-        'record' in item
-          ? parseListCells(item.record, LIST_FIELDS[sourceKind])
-          : { ...(typeof item.raw === 'string' ? { __raw: item.raw } : item.raw), [MALFORMED]: item.error };
-      yield { sourceKind, naturalKey: isometricNaturalKey(sourceKind, payload), payload };
-    }
-  }
+function readExports(dir: string): AsyncIterable<RawRecord> {
+  return readCsvExports(dir, EXPORT_FILES, {
+    missing: (path) => `Isometric export ${path} not found: the directory must hold projects.csv, issuances.csv and retirements.csv`,
+    naturalKey: isometricNaturalKey,
+    toPayload: (sourceKind, record) => parseListCells(record, LIST_FIELDS[sourceKind]),
+  });
 }
 
 export const isometric: Connector = {

@@ -17,10 +17,11 @@
  * (`2765370`) that must equal tonnes × 1000 (100/100 fixture rows, registries.md §0.3).
  * Isometric publishes no serial numbers and no cancellation ledger.
  */
-import { createHash } from 'node:crypto';
-import type { NormalizeResult, NormalizedCredit, NormalizedProject, RawRecord, Rejection, RejectionReason } from '../contract.ts';
+import type { NormalizeResult, NormalizedCredit, NormalizedProject, RawRecord } from '../contract.ts';
 import { alpha3ToAlpha2, countryCode } from '../common/countries.ts';
-import { fieldList, fieldText, fieldTextOrNull, type Payload } from '../common/json-records.ts';
+import { MALFORMED } from '../common/csv.ts';
+import { fieldText, fieldTextOrNull, type Payload } from '../common/json-records.ts';
+import { dateOf, emptyCredit, emptyProject, jsonFields, keyOrContentKey, listField, normalizeBySource, numberOf, otherFields, reject, requireText } from '../common/normalize-kit.ts';
 import type { JsonValue } from '../common/python-repr.ts';
 import { parseDate, parseQuantity } from '../common/values.ts';
 
@@ -29,8 +30,7 @@ export const ISOMETRIC_SOURCES = { projects: 'projects', issuances: 'issuances',
 
 export type IsometricSource = (typeof ISOMETRIC_SOURCES)[keyof typeof ISOMETRIC_SOURCES];
 
-/** Payload key set on CSV rows whose cell count did not match the header (see `readExports`). */
-export const MALFORMED = '__malformed';
+export { MALFORMED } from '../common/csv.ts';
 
 /**
  * Fields each source must have (CSV header / at least one record of each API page); without
@@ -113,40 +113,6 @@ const RETIREMENT_MAPPED = new Set([
   ...amountFields('credit_batch_size_total'),
 ]);
 
-class RowRejected extends Error {
-  constructor(readonly rejection: Rejection) {
-    super(rejection.detail);
-  }
-}
-
-function reject(reason: RejectionReason, detail: string): never {
-  throw new RowRejected({ reason, detail });
-}
-
-function requireText(payload: Payload, field: string): string {
-  const value = fieldText(payload, field).trim();
-  if (value === '') reject('missing_field', `field "${field}" is blank`);
-  return value;
-}
-
-function dateField(payload: Payload, field: string): string | null {
-  const parsed = parseDate(fieldText(payload, field), 'iso');
-  if (!parsed.ok) reject('invalid_date', `field "${field}": ${parsed.error}`);
-  return parsed.value;
-}
-
-function numberField(payload: Payload, field: string): number | null {
-  const parsed = parseQuantity(fieldText(payload, field));
-  if (!parsed.ok) reject('invalid_number', `field "${field}": ${parsed.error}`);
-  return parsed.value;
-}
-
-function listField(payload: Payload, field: string): JsonValue[] {
-  const parsed = fieldList(payload, field);
-  if (!parsed.ok) reject('malformed_row', `field "${field}": ${parsed.error}`);
-  return parsed.value;
-}
-
 /** A coordinate, or null when blank or out of range (a range error is not worth a rejection). */
 function coordinate(payload: Payload, field: string, limit: number): number | null {
   const parsed = parseQuantity(fieldText(payload, field));
@@ -160,8 +126,9 @@ function coordinate(payload: Payload, field: string, limit: number): number | nu
 function amount(payload: Payload, prefix: string): { tonnes: number; kgs: number | null } | null {
   const tonnesField = `${prefix}.credits`;
   const kgsField = `${prefix}.credit_kgs`;
-  const tonnes = numberField(payload, tonnesField);
-  const kgs = numberField(payload, kgsField);
+  const fields = jsonFields(payload);
+  const tonnes = numberOf(fields, tonnesField);
+  const kgs = numberOf(fields, kgsField);
   if (tonnes === null) {
     if (kgs !== null) reject('missing_field', `field "${tonnesField}" is blank but "${kgsField}" is ${kgs}`);
     return null;
@@ -177,51 +144,9 @@ function amount(payload: Payload, prefix: string): { tonnes: number; kgs: number
   return { tonnes, kgs };
 }
 
-/**
- * Fields this normalizer does not map, kept (non-blank only) in `attributes` under their
- * dotted names: scalars as text, so a fetched record (JSON numbers) and an exported row (cell
- * text) give the same attributes; lists as lists.
- */
-function otherFields(payload: Payload, mapped: ReadonlySet<string>): Record<string, unknown> {
-  const others: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(payload)) {
-    if (mapped.has(field) || field === MALFORMED) continue;
-    const kept = Array.isArray(value) ? (value.length > 0 ? value : null) : fieldTextOrNull(payload, field);
-    if (kept !== null) others[field] = kept;
-  }
-  return others;
-}
-
-function emptyProject(registryProjectId: string, completeness: NormalizedProject['completeness']): NormalizedProject {
-  return {
-    programId: 'isometric',
-    registryProjectId,
-    completeness,
-    name: null,
-    proponent: null,
-    countryCode: null,
-    countryName: null,
-    subdivision: null,
-    region: null,
-    latitude: null,
-    longitude: null,
-    projectTypes: [],
-    methodologies: [],
-    status: null,
-    registrationDate: null,
-    creditingPeriodStart: null,
-    creditingPeriodEnd: null,
-    sdgs: [],
-    additionalCertifications: [],
-    estimatedAnnualCredits: null,
-    parentRegistryProjectId: null,
-    crossReferences: [],
-    attributes: {},
-  };
-}
-
 function normalizeProject(payload: Payload): NormalizeResult {
-  const id = requireText(payload, 'id');
+  const fields = jsonFields(payload);
+  const id = requireText(fields, 'id');
   // `country_code` is the project's country (ISO alpha-3, §5); `location.*` repeats it with
   // a name and coordinates when the supplier entered a location.
   const alpha3 = fieldTextOrNull(payload, 'country_code') ?? fieldTextOrNull(payload, 'location.country_code');
@@ -229,7 +154,7 @@ function normalizeProject(payload: Payload): NormalizeResult {
   const pathway = fieldTextOrNull(payload, 'pathway');
   const protocol = fieldTextOrNull(payload, 'protocol_slug');
   const project: NormalizedProject = {
-    ...emptyProject(id, 'full'),
+    ...emptyProject('isometric', id, 'full'),
     name: fieldTextOrNull(payload, 'name'),
     proponent: fieldTextOrNull(payload, 'supplier.organisation.name'),
     countryCode: alpha3ToAlpha2(alpha3) ?? countryCode(countryName),
@@ -241,8 +166,8 @@ function normalizeProject(payload: Payload): NormalizeResult {
     // Projects name their protocol by slug (`biochar`); no protocol version is published.
     methodologies: protocol === null ? [] : [{ id: protocol, version: null }],
     status: fieldTextOrNull(payload, 'status'),
-    creditingPeriodStart: dateField(payload, 'crediting_period_start'),
-    creditingPeriodEnd: dateField(payload, 'crediting_period_end'),
+    creditingPeriodStart: dateOf(fields, 'crediting_period_start', 'iso'),
+    creditingPeriodEnd: dateOf(fields, 'crediting_period_end', 'iso'),
     attributes: {
       // Isometric's own short reference (`TS26`), used on its registry pages.
       shortCode: fieldTextOrNull(payload, 'short_code'),
@@ -260,33 +185,7 @@ function normalizeProject(payload: Payload): NormalizeResult {
  * differ by record kind would overwrite each other on every sync.
  */
 function creditProject(registryProjectId: string): NormalizedProject {
-  return emptyProject(registryProjectId, 'partial');
-}
-
-function baseCredit(naturalKey: string, registryProjectId: string, kind: NormalizedCredit['kind'], quantity: number): NormalizedCredit {
-  return {
-    programId: 'isometric',
-    naturalKey,
-    registryProjectId,
-    kind,
-    kindAmbiguous: false,
-    quantity,
-    vintageYear: null,
-    vintageStart: null,
-    vintageEnd: null,
-    transactionDate: null,
-    issuanceDate: null,
-    serialNumber: null,
-    serialBlock: null,
-    countryCode: null,
-    beneficiary: null,
-    retirementReason: null,
-    retirementNote: null,
-    useCase: null,
-    article6Authorization: null,
-    labels: [],
-    attributes: {},
-  };
+  return emptyProject('isometric', registryProjectId, 'partial');
 }
 
 function positiveAmount(payload: Payload, prefix: string): { tonnes: number; kgs: number | null } {
@@ -298,7 +197,7 @@ function positiveAmount(payload: Payload, prefix: string): { tonnes: number; kgs
 
 /** The year of `sequestered_on`, Isometric's vintage (CarbonPlan takes its year, §5). */
 function sequesteredOn(payload: Payload, batches: readonly JsonValue[]): { date: string | null; year: number | null } {
-  const date = dateField(payload, 'sequestered_on');
+  const date = dateOf(jsonFields(payload), 'sequestered_on', 'iso');
   if (date !== null) return { date, year: Number(date.slice(0, 4)) };
   // Earlier API shape: one `sequestered_on` per credit batch; CarbonPlan took the earliest year.
   const years = batches
@@ -323,18 +222,19 @@ function creditProjectId(payload: Payload, batches: readonly JsonValue[]): strin
 }
 
 function normalizeIssuance(payload: Payload): NormalizeResult {
-  const id = requireText(payload, 'id');
-  const projectId = requireText(payload, 'project_id');
+  const fields = jsonFields(payload);
+  const id = requireText(fields, 'id');
+  const projectId = requireText(fields, 'project_id');
   const total = positiveAmount(payload, 'credit_batch_size_total');
   const supplier = amount(payload, 'supplier_credit_batch_size_total');
   const buffer = amount(payload, 'buffer_pool_credit_batch_size_total');
-  const issuedAt = dateField(payload, 'issued_at');
+  const issuedAt = dateOf(fields, 'issued_at', 'iso');
   if (issuedAt === null) reject('missing_field', 'field "issued_at" is blank');
   // `sequestered_on` is absent from the 2026-04 issuance export but optional in CarbonPlan's code.
   const vintage = sequesteredOn(payload, []);
 
   const credit: NormalizedCredit = {
-    ...baseCredit(id, projectId, 'issuance', total.tonnes),
+    ...emptyCredit('isometric', id, projectId, 'issuance', total.tonnes),
     vintageYear: vintage.year,
     transactionDate: issuedAt,
     issuanceDate: issuedAt,
@@ -353,17 +253,18 @@ function normalizeIssuance(payload: Payload): NormalizeResult {
 }
 
 function normalizeRetirement(payload: Payload): NormalizeResult {
-  const id = requireText(payload, 'retirement_id');
+  const fields = jsonFields(payload);
+  const id = requireText(fields, 'retirement_id');
   const batches = listField(payload, 'credit_batches');
   const projectId = creditProjectId(payload, batches);
   const total = positiveAmount(payload, 'credit_batch_size_total');
-  const retiredAt = dateField(payload, 'retired_at');
+  const retiredAt = dateOf(fields, 'retired_at', 'iso');
   if (retiredAt === null) reject('missing_field', 'field "retired_at" is blank');
   const vintage = sequesteredOn(payload, batches);
   const purposes = listField(payload, 'purposes').map((purpose) => (typeof purpose === 'string' ? purpose : JSON.stringify(purpose)));
 
   const credit: NormalizedCredit = {
-    ...baseCredit(id, projectId, 'retirement', total.tonnes),
+    ...emptyCredit('isometric', id, projectId, 'retirement', total.tonnes),
     vintageYear: vintage.year,
     transactionDate: retiredAt,
     // The beneficiary the credits were retired for; `owner` is the retiring account, often an
@@ -383,29 +284,18 @@ function normalizeRetirement(payload: Payload): NormalizeResult {
   return { ok: true, projects: [creditProject(projectId)], credits: [credit] };
 }
 
+const NORMALIZERS: Record<IsometricSource, (raw: RawRecord) => NormalizeResult> = {
+  projects: (raw) => normalizeProject(raw.payload),
+  issuances: (raw) => normalizeIssuance(raw.payload),
+  retirements: (raw) => normalizeRetirement(raw.payload),
+};
+
 /**
  * Normalizes one Isometric raw record. Never throws on bad data: a record that cannot be
  * read returns `{ ok: false, rejection }` whose detail names the field and the value.
  */
 export function normalizeIsometric(raw: RawRecord): NormalizeResult {
-  const payload = raw.payload;
-  try {
-    const malformed = payload[MALFORMED];
-    if (malformed !== undefined) reject('malformed_row', `${raw.sourceKind}: ${String(malformed)}`);
-    switch (raw.sourceKind) {
-      case ISOMETRIC_SOURCES.projects:
-        return normalizeProject(payload);
-      case ISOMETRIC_SOURCES.issuances:
-        return normalizeIssuance(payload);
-      case ISOMETRIC_SOURCES.retirements:
-        return normalizeRetirement(payload);
-      default:
-        return reject('malformed_row', `unknown Isometric source kind "${raw.sourceKind}"`);
-    }
-  } catch (error) {
-    if (error instanceof RowRejected) return { ok: false, rejection: error.rejection };
-    throw error;
-  }
+  return normalizeBySource(raw, 'Isometric', NORMALIZERS);
 }
 
 /**
@@ -415,7 +305,5 @@ export function normalizeIsometric(raw: RawRecord): NormalizeResult {
  */
 export function isometricNaturalKey(sourceKind: string, payload: Payload): string {
   const field = (ID_FIELDS as Record<string, string | undefined>)[sourceKind];
-  const value = field === undefined || payload[MALFORMED] !== undefined ? '' : fieldText(payload, field).trim();
-  if (value !== '') return value;
-  return `sha256:${createHash('sha256').update(JSON.stringify(payload)).digest('hex')}`;
+  return keyOrContentKey(field === undefined || payload[MALFORMED] !== undefined ? '' : fieldText(payload, field).trim(), payload);
 }

@@ -7,14 +7,10 @@
  * `format` error instead of storing nothing. The new platform's fetcher belongs beside this
  * one; `readExports` and `normalize` keep reading the old format.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConnectorError, type Connector, type FetchContext, type RawRecord } from '../contract.ts';
-import { parseCsv, requireColumns, type CsvItem } from '../common/csv.ts';
+import { MALFORMED, csvPayloads, readCsvExports, requireColumns, type CsvExportFile } from '../common/csv.ts';
 import {
-  MALFORMED,
   PROJECT_COLUMNS,
   TRANSACTION_COLUMNS,
   VERRA_SOURCES,
@@ -29,49 +25,32 @@ const REQUIRED: Record<VerraSource, readonly string[]> = {
   transactions: TRANSACTION_COLUMNS,
 };
 
-/** Turns parsed CSV items into raw records; a row with the wrong cell count keeps what was read plus `__malformed`. */
-async function* toRawRecords(items: AsyncIterable<CsvItem>, sourceKind: VerraSource): AsyncIterable<RawRecord> {
-  for await (const item of items) {
-    const payload: Record<string, unknown> =
-      'record' in item
-        ? item.record
-        : { ...(typeof item.raw === 'string' ? { __raw: item.raw } : item.raw), [MALFORMED]: item.error };
-    yield { sourceKind, naturalKey: verraNaturalKey(sourceKind, payload), payload };
-  }
-}
-
-function readCsv(
+/** Raw records of one CSV export; a row with the wrong cell count keeps what was read plus `__malformed`. */
+async function* readCsv(
   input: Readable | AsyncIterable<Uint8Array | string>,
   sourceKind: VerraSource,
   source: string,
   allowEmpty = false,
 ): AsyncIterable<RawRecord> {
-  const items = parseCsv(input, {
+  const payloads = csvPayloads(input, {
     source,
     allowEmpty,
     onHeader: (header) => requireColumns(header, REQUIRED[sourceKind], source),
   });
-  return toRawRecords(items, sourceKind);
+  for await (const payload of payloads) yield { sourceKind, naturalKey: verraNaturalKey(sourceKind, payload), payload };
 }
 
-/** Export file names inside a `--from-dir` directory, in the order they are read. */
-const EXPORT_FILES: readonly [VerraSource, string][] = [
-  [VERRA_SOURCES.projects, 'projects.csv'],
-  [VERRA_SOURCES.transactions, 'transactions.csv'],
+/** Export files inside a `--from-dir` directory, in the order they are read, with the columns each must have. */
+const EXPORT_FILES: readonly CsvExportFile<VerraSource>[] = [
+  { sourceKind: VERRA_SOURCES.projects, file: 'projects.csv', columns: REQUIRED.projects },
+  { sourceKind: VERRA_SOURCES.transactions, file: 'transactions.csv', columns: REQUIRED.transactions },
 ];
 
-async function* readExports(dir: string): AsyncIterable<RawRecord> {
-  for (const [sourceKind, file] of EXPORT_FILES) {
-    const path = join(dir, file);
-    const found = await stat(path).catch(() => null);
-    if (!found?.isFile()) {
-      throw new ConnectorError(
-        'config',
-        `Verra export ${path} not found: the directory must hold projects.csv (project list) and transactions.csv (VCU export)`,
-      );
-    }
-    yield* readCsv(createReadStream(path), sourceKind, path);
-  }
+function readExports(dir: string): AsyncIterable<RawRecord> {
+  return readCsvExports(dir, EXPORT_FILES, {
+    missing: (path) => `Verra export ${path} not found: the directory must hold projects.csv (project list) and transactions.csv (VCU export)`,
+    naturalKey: verraNaturalKey,
+  });
 }
 
 /** What `fetch` uses of the shared HTTP client's response (connectors/http.ts). */

@@ -8,24 +8,31 @@
  *   `Retirement/Cancellation Date` is filled, plus a partial project from the repeated project
  *   columns so every credit has a project.
  */
-import { createHash } from 'node:crypto';
-import type {
-  NormalizeResult,
-  NormalizedCredit,
-  NormalizedProject,
-  RawRecord,
-  Rejection,
-  RejectionReason,
-} from '../contract.ts';
+import type { NormalizeResult, NormalizedCredit, NormalizedProject, RawRecord } from '../contract.ts';
 import { countryCode } from '../common/countries.ts';
-import { parseDate, parseQuantity, parseSdgs, splitList, type Parsed } from '../common/values.ts';
+import { MALFORMED } from '../common/csv.ts';
+import {
+  cellText,
+  columnFields,
+  dateOf,
+  emptyProject,
+  keyOrContentKey,
+  normalizeBySource,
+  numberOf,
+  otherColumns,
+  reject,
+  requireText,
+  textOf,
+  type Fields,
+  type Payload,
+} from '../common/normalize-kit.ts';
+import { parseDate, parseSdgs, splitList, type Parsed } from '../common/values.ts';
 import { blockQuantity, parseVerraSerial } from './serial.ts';
 
 /** Source kinds of the Verra connector's raw records. */
 export const VERRA_SOURCES = { projects: 'projects', transactions: 'transactions' } as const;
 
-/** Payload key set on rows whose cell count did not match the header (see `readExports`). */
-export const MALFORMED = '__malformed';
+export { MALFORMED } from '../common/csv.ts';
 
 /** Columns of the project list that `normalize` reads; an export without one of them stops the run. */
 export const PROJECT_COLUMNS = [
@@ -68,22 +75,6 @@ export const TRANSACTION_COLUMNS = [
 /** The label prefix Verra uses for Article 6 authorization (registries.md §2.6). */
 const ARTICLE6_PREFIX = 'Article 6 Authorized';
 
-type Payload = Record<string, unknown>;
-
-/** Cell text; stored payloads are JSON, so a non-string value is rendered, a missing one is ''. */
-function cell(payload: Payload, column: string): string {
-  const value = payload[column];
-  if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '';
-  return String(value);
-}
-
-/** Cell text as published, or null when blank. */
-function text(payload: Payload, column: string): string | null {
-  const value = cell(payload, column);
-  return value.trim() === '' ? null : value;
-}
-
 /**
  * Verra dates are ISO in the 2026 exports; CarbonPlan's reader tries `DD/MM/YYYY` first,
  * which suggests older exports used it (registries.md §2.4). The two cannot be confused
@@ -93,43 +84,9 @@ function verraDate(value: string): Parsed<string | null> {
   return parseDate(value, value.includes('/') ? 'dmy' : 'iso');
 }
 
-/** Columns this normalizer does not map, kept verbatim (non-blank only) in `attributes`. */
-function otherColumns(payload: Payload, known: readonly string[]): Record<string, string> {
-  const others: Record<string, string> = {};
-  for (const [column, value] of Object.entries(payload)) {
-    if (known.includes(column) || column === MALFORMED) continue;
-    const rendered = typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value);
-    if (rendered.trim() !== '') others[column] = rendered;
-  }
-  return others;
-}
-
-class RowRejected extends Error {
-  constructor(readonly rejection: Rejection) {
-    super(rejection.detail);
-  }
-}
-
-function reject(reason: RejectionReason, detail: string): never {
-  throw new RowRejected({ reason, detail });
-}
-
-function requireText(payload: Payload, column: string): string {
-  const value = cell(payload, column).trim();
-  if (value === '') reject('missing_field', `column "${column}" is blank`);
-  return value;
-}
-
-function dateColumn(payload: Payload, column: string): string | null {
-  const parsed = verraDate(cell(payload, column));
-  if (!parsed.ok) reject('invalid_date', `column "${column}": ${parsed.error}`);
-  return parsed.value;
-}
-
-function numberColumn(payload: Payload, column: string): number | null {
-  const parsed = parseQuantity(cell(payload, column));
-  if (!parsed.ok) reject('invalid_number', `column "${column}": ${parsed.error}`);
-  return parsed.value;
+/** A date column of a Verra export (`verraDate`); rejects the row when the cell is not a date. */
+function dateColumn(cells: Fields, column: string): string | null {
+  return dateOf(cells, column, verraDate);
 }
 
 function methodologies(value: string): NormalizedProject['methodologies'] {
@@ -137,55 +94,28 @@ function methodologies(value: string): NormalizedProject['methodologies'] {
   return splitList(value, ';').map((id) => ({ id, version: null }));
 }
 
-function emptyProject(registryProjectId: string, completeness: NormalizedProject['completeness']): NormalizedProject {
-  return {
-    programId: 'verra',
-    registryProjectId,
-    completeness,
-    name: null,
-    proponent: null,
-    countryCode: null,
-    countryName: null,
-    subdivision: null,
-    region: null,
-    latitude: null,
-    longitude: null,
-    projectTypes: [],
-    methodologies: [],
-    status: null,
-    registrationDate: null,
-    creditingPeriodStart: null,
-    creditingPeriodEnd: null,
-    sdgs: [],
-    additionalCertifications: [],
-    estimatedAnnualCredits: null,
-    parentRegistryProjectId: null,
-    crossReferences: [],
-    attributes: {},
-  };
-}
-
 function normalizeProjectRow(payload: Payload): NormalizeResult {
-  const id = requireText(payload, 'ID');
-  const countryName = text(payload, 'Country/Area');
-  const region = text(payload, 'Region');
+  const cells = columnFields(payload);
+  const id = requireText(cells, 'ID');
+  const countryName = textOf(cells, 'Country/Area');
+  const region = textOf(cells, 'Region');
   const project: NormalizedProject = {
-    ...emptyProject(id, 'full'),
-    name: text(payload, 'Name'),
-    proponent: text(payload, 'Proponent'),
+    ...emptyProject('verra', id, 'full'),
+    name: textOf(cells, 'Name'),
+    proponent: textOf(cells, 'Proponent'),
     countryCode: countryCode(countryName),
     countryName,
     region,
     // Project types contain commas ("Livestock, enteric fermentation, and manure management"): split on `;` only.
-    projectTypes: splitList(cell(payload, 'Project Type'), ';'),
-    methodologies: methodologies(cell(payload, 'Methodology')),
-    status: text(payload, 'Status'),
-    registrationDate: dateColumn(payload, 'Project Registration Date'),
-    creditingPeriodStart: dateColumn(payload, 'Crediting Period Start Date'),
-    creditingPeriodEnd: dateColumn(payload, 'Crediting Period End Date'),
-    estimatedAnnualCredits: numberColumn(payload, 'Estimated Annual Emission Reductions'),
+    projectTypes: splitList(cells.get('Project Type'), ';'),
+    methodologies: methodologies(cells.get('Methodology')),
+    status: textOf(cells, 'Status'),
+    registrationDate: dateColumn(cells, 'Project Registration Date'),
+    creditingPeriodStart: dateColumn(cells, 'Crediting Period Start Date'),
+    creditingPeriodEnd: dateColumn(cells, 'Crediting Period End Date'),
+    estimatedAnnualCredits: numberOf(cells, 'Estimated Annual Emission Reductions'),
     attributes: {
-      afoluActivities: splitList(cell(payload, 'AFOLU Activities'), ';'),
+      afoluActivities: splitList(cells.get('AFOLU Activities'), ';'),
       // Verra's world region (Asia, Africa…); also in `region`, kept here with the other
       // Verra-only fields so `attributes` reads as the registry published them.
       region,
@@ -196,14 +126,15 @@ function normalizeProjectRow(payload: Payload): NormalizeResult {
 }
 
 function normalizeTransactionRow(payload: Payload): NormalizeResult {
-  const id = requireText(payload, 'ID');
-  const serial = requireText(payload, 'Serial Number');
+  const cells = columnFields(payload);
+  const id = requireText(cells, 'ID');
+  const serial = requireText(cells, 'Serial Number');
 
   const block = parseVerraSerial(serial);
   if ('error' in block) reject('invalid_serial', `column "Serial Number": ${block.error}`);
 
-  const issuedText = cell(payload, 'Quantity Issued');
-  const issued = numberColumn(payload, 'Quantity Issued');
+  const issuedText = cells.get('Quantity Issued');
+  const issued = numberOf(cells, 'Quantity Issued');
   if (issued === null) reject('missing_field', 'column "Quantity Issued" is blank');
   if (!Number.isInteger(issued) || issued <= 0) {
     reject('invalid_number', `column "Quantity Issued" is "${issuedText}": not a positive whole number of VCUs`);
@@ -219,10 +150,10 @@ function normalizeTransactionRow(payload: Payload): NormalizeResult {
     reject('inconsistent_reference', `serial "${serial}" names project ${String(block.parts.projectId)} but column "ID" is "${id}"`);
   }
 
-  const issuanceDate = dateColumn(payload, 'Issuance Date');
-  const retirementDate = dateColumn(payload, 'Retirement/Cancellation Date');
-  const vintageStart = dateColumn(payload, 'Vintage Start') ?? (block.parts.vintageStart as string);
-  const vintageEnd = dateColumn(payload, 'Vintage End') ?? (block.parts.vintageEnd as string);
+  const issuanceDate = dateColumn(cells, 'Issuance Date');
+  const retirementDate = dateColumn(cells, 'Retirement/Cancellation Date');
+  const vintageStart = dateColumn(cells, 'Vintage Start') ?? (block.parts.vintageStart as string);
+  const vintageEnd = dateColumn(cells, 'Vintage End') ?? (block.parts.vintageEnd as string);
   for (const [column, value, inSerialDate] of [
     ['Vintage Start', vintageStart, block.parts.vintageStart],
     ['Vintage End', vintageEnd, block.parts.vintageEnd],
@@ -230,27 +161,27 @@ function normalizeTransactionRow(payload: Payload): NormalizeResult {
     if (value !== inSerialDate) {
       reject(
         'inconsistent_reference',
-        `serial "${serial}" dates the vintage ${String(inSerialDate)} but column "${column}" is "${cell(payload, column)}"`,
+        `serial "${serial}" dates the vintage ${String(inSerialDate)} but column "${column}" is "${cells.get(column)}"`,
       );
     }
   }
-  const totalVintageQuantity = numberColumn(payload, 'Total Vintage Quantity');
+  const totalVintageQuantity = numberOf(cells, 'Total Vintage Quantity');
 
-  const countryName = text(payload, 'Country/Area');
-  const sdgs = parseSdgs(cell(payload, 'Sustainable Development Goals'));
+  const countryName = textOf(cells, 'Country/Area');
+  const sdgs = parseSdgs(cells.get('Sustainable Development Goals'));
   const project: NormalizedProject = {
-    ...emptyProject(id, 'partial'),
-    name: text(payload, 'Name'),
+    ...emptyProject('verra', id, 'partial'),
+    name: textOf(cells, 'Name'),
     countryCode: countryCode(countryName),
     countryName,
-    projectTypes: splitList(cell(payload, 'Project Type'), ';'),
-    methodologies: methodologies(cell(payload, 'Methodology')),
+    projectTypes: splitList(cells.get('Project Type'), ';'),
+    methodologies: methodologies(cells.get('Methodology')),
     sdgs,
   };
 
   // Labels verbatim, as published: Verra mixes en dash and hyphen (`CORSIA – Pilot Phase…`
   // vs `CORSIA - First Phase…`, registries.md §2.6) and the hub does not rewrite them.
-  const labels = splitList(cell(payload, 'Additional Certifications'), ';');
+  const labels = splitList(cells.get('Additional Certifications'), ';');
   const article6 = labels.filter((label) => label.startsWith(ARTICLE6_PREFIX));
 
   const issuance: NormalizedCredit = {
@@ -294,37 +225,25 @@ function normalizeTransactionRow(payload: Payload): NormalizeResult {
       kindAmbiguous: true,
       transactionDate: retirementDate,
       issuanceDate,
-      beneficiary: text(payload, 'Retirement Beneficiary'),
-      retirementReason: text(payload, 'Retirement Reason'),
-      retirementNote: text(payload, 'Retirement Details'),
+      beneficiary: textOf(cells, 'Retirement Beneficiary'),
+      retirementReason: textOf(cells, 'Retirement Reason'),
+      retirementNote: textOf(cells, 'Retirement Details'),
     });
   }
   return { ok: true, projects: [project], credits };
 }
+
+const NORMALIZERS = {
+  [VERRA_SOURCES.projects]: (raw: RawRecord) => normalizeProjectRow(raw.payload),
+  [VERRA_SOURCES.transactions]: (raw: RawRecord) => normalizeTransactionRow(raw.payload),
+};
 
 /**
  * Normalizes one Verra raw record. Never throws on bad data: a row that cannot be read
  * returns `{ ok: false, rejection }` whose detail names the column and the value.
  */
 export function normalizeVerra(raw: RawRecord): NormalizeResult {
-  const payload = raw.payload;
-  try {
-    const malformed = payload[MALFORMED];
-    if (malformed !== undefined) {
-      reject('malformed_row', `${raw.sourceKind}: ${String(malformed)}`);
-    }
-    switch (raw.sourceKind) {
-      case VERRA_SOURCES.projects:
-        return normalizeProjectRow(payload);
-      case VERRA_SOURCES.transactions:
-        return normalizeTransactionRow(payload);
-      default:
-        return reject('malformed_row', `unknown Verra source kind "${raw.sourceKind}"`);
-    }
-  } catch (error) {
-    if (error instanceof RowRejected) return { ok: false, rejection: error.rejection };
-    throw error;
-  }
+  return normalizeBySource(raw, 'Verra', NORMALIZERS);
 }
 
 /**
@@ -335,7 +254,5 @@ export function normalizeVerra(raw: RawRecord): NormalizeResult {
  */
 export function verraNaturalKey(sourceKind: string, row: Record<string, unknown>): string {
   const column = sourceKind === VERRA_SOURCES.projects ? 'ID' : sourceKind === VERRA_SOURCES.transactions ? 'Serial Number' : null;
-  const value = column === null || row[MALFORMED] !== undefined ? '' : cell(row, column).trim();
-  if (value !== '') return value;
-  return `sha256:${createHash('sha256').update(JSON.stringify(row)).digest('hex')}`;
+  return keyOrContentKey(column === null || row[MALFORMED] !== undefined ? '' : cellText(row, column).trim(), row);
 }

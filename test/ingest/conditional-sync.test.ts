@@ -1,13 +1,14 @@
-import { asc, eq, getTableColumns } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arb } from '../../connectors/arb/index.ts';
 import { HttpClient } from '../../connectors/http.ts';
-import { credits, projects, syncRuns } from '../../src/db/schema.ts';
+import { syncRuns } from '../../src/db/schema.ts';
 import { runSync } from '../../src/ingest/sync-runner.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { arbFixture } from '../support/connectors/arb.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startRegistryServer, type RegistryServer, type Route } from '../support/registry-server.ts';
+import { normalizedState } from '../support/stored-data.ts';
 
 let testDb: TestDatabase;
 let http: HttpClient;
@@ -33,13 +34,7 @@ afterAll(async () => {
 
 const syncArb = () => runSync({ database: testDb.database, connector: arb, source: { kind: 'http', http, baseUrl: server.baseUrl }, trigger: 'test', logger: silentLogger });
 
-async function state() {
-  const { lastSeenAt: _, ...content } = getTableColumns(projects);
-  return {
-    projects: await testDb.database.db.select(content).from(projects).orderBy(asc(projects.id)),
-    credits: await testDb.database.db.select().from(credits).orderBy(asc(credits.id)),
-  };
-}
+const state = () => normalizedState(testDb.database);
 
 describe('conditional polling (watermark)', () => {
   it('keeps the ETag of a successful poll and sends it next time; a 304 changes nothing and vanishes nothing', async () => {

@@ -1,63 +1,28 @@
-import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HttpClient } from '../../connectors/http.ts';
+import { eq, sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
 import { verra } from '../../connectors/verra/index.ts';
-import { queryRows } from '../../src/db/client.ts';
-import { credits, projects, rawRecords, syncRuns } from '../../src/db/schema.ts';
-import { runSync, type SyncResult } from '../../src/ingest/sync-runner.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { csvBody, readCsvExport, startRegistryServer, verraRoutes, type RegistryServer } from '../support/registry-server.ts';
+import { credits, syncRuns } from '../../src/db/schema.ts';
+import type { SyncResult } from '../../src/ingest/sync-runner.ts';
+import { readCsvExport, verraRoutes } from '../support/registry-server.ts';
+import { useSyncHarness } from '../support/sync-harness.ts';
 import { verraTotalsFromCsv } from '../support/verra-totals.ts';
 
 const fixtureDir = 'test/fixtures/registries/verra';
 const transactionsFile = readCsvExport(`${fixtureDir}/transactions.csv`);
 
-let testDb: TestDatabase;
-let server: RegistryServer;
-let http: HttpClient;
+const harness = useSyncHarness({ connector: verra, routes: () => verraRoutes(fixtureDir) });
 
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  http = new HttpClient({ baseDelayMs: 5, maxDelayMs: 50, maxRetries: 2, timeoutMs: 5_000, requestsPerSecondPerHost: 0 });
-});
-afterAll(async () => {
-  await http.close();
-  await testDb.drop();
-});
-beforeEach(async () => {
-  server = await startRegistryServer(verraRoutes(fixtureDir));
-});
-afterEach(async () => {
-  await server.close();
-});
-
-function syncVerra(baseUrl = server.baseUrl): Promise<SyncResult> {
-  return runSync({ database: testDb.database, connector: verra, source: { kind: 'http', http, baseUrl }, trigger: 'test', logger: silentLogger });
+function syncVerra(baseUrl = harness.server.baseUrl): Promise<SyncResult> {
+  return harness.sync({ kind: 'http', http: harness.http, baseUrl });
 }
 
 /** Everything a user could read of the normalized data, to compare before and after a run. */
-async function normalizedState() {
-  const db = testDb.database.db;
-  // lastSeenAt is bookkeeping (when the registry last listed the project), not content.
-  const { lastSeenAt: _, ...projectContent } = getTableColumns(projects);
-  return {
-    projects: await db.select(projectContent).from(projects).orderBy(asc(projects.id)),
-    credits: await db.select().from(credits).orderBy(asc(credits.id)),
-  };
-}
+const normalizedState = () => harness.normalizedState();
 
+/** Per project, the quantities issued and retired (the old VCU export dates retirements and cancellations alike: all are retirements). */
 async function totalsByProject(): Promise<Map<string, { issued: number; retired: number }>> {
-  const rows = await queryRows<{ project: string; issued: number; retired: number }>(
-    testDb.database.db,
-    sql`select p.registry_project_id as project,
-               coalesce(sum(c.quantity) filter (where c.kind = 'issuance'), 0)::float8 as issued,
-               coalesce(sum(c.quantity) filter (where c.kind = 'retirement'), 0)::float8 as retired
-          from projects p join credits c on c.project_id = p.id
-         where p.program_id = 'verra'
-         group by p.registry_project_id`,
-  );
-  return new Map(rows.map((row) => [row.project, { issued: row.issued, retired: row.retired }]));
+  const totals = await harness.projectTotals('verra');
+  return new Map([...totals].map(([project, { issued, retired }]) => [project, { issued, retired }]));
 }
 
 describe('a sync run (Verra over HTTP)', () => {
@@ -74,7 +39,7 @@ describe('a sync run (Verra over HTTP)', () => {
     expect(actual.size).toBe(expected.size);
     for (const [project, totals] of expected) expect(actual.get(project), `project ${project}`).toEqual(totals);
 
-    const [run] = await testDb.database.db.select().from(syncRuns).where(eq(syncRuns.id, result.runId));
+    const [run] = await harness.database.db.select().from(syncRuns).where(eq(syncRuns.id, result.runId));
     expect(run).toMatchObject({ status: 'succeeded', fetched: expectedFetched, rejected: 0 });
     expect(run!.inserted).toBe(result.counts.inserted);
     expect(run!.finishedAt).not.toBeNull();
@@ -99,8 +64,7 @@ describe('a sync run (Verra over HTTP)', () => {
     };
     const routes = verraRoutes(fixtureDir, { projects: renamed, transactions: transactionsFile });
     const currentMonth = new Date().toISOString().slice(0, 7);
-    await server.close();
-    server = await startRegistryServer((request) => {
+    await harness.serve((request) => {
       const reply = routes(request);
       const window = request.body ? (JSON.parse(request.body) as { issuanceStartInclusive?: string }) : {};
       return reply && window.issuanceStartInclusive?.startsWith(currentMonth) ? { ...reply, truncate: true } : reply;
@@ -110,15 +74,15 @@ describe('a sync run (Verra over HTTP)', () => {
     expect(result.status).toBe('failed');
     expect(result.failureType).toBe('transient');
     expect(result.error).toMatch(/uiapi\/asset\/asset\/search/);
-    expect(server.requests.some((r) => r.path === '/uiapi/resource/resource/search')).toBe(true);
+    expect(harness.server.requests.some((r) => r.path === '/uiapi/resource/resource/search')).toBe(true);
     expect(await normalizedState()).toEqual(before);
-    const [run] = await testDb.database.db.select().from(syncRuns).where(eq(syncRuns.id, result.runId));
+    const [run] = await harness.database.db.select().from(syncRuns).where(eq(syncRuns.id, result.runId));
     expect(run).toMatchObject({ status: 'failed', failureType: 'transient', inserted: 0, updated: 0 });
     expect(run!.error).toBe(result.error);
   });
 
   it('reports the web app shell (HTML with 200) as a changed format, not as data', async () => {
-    server.fail('/uiapi/resource/resource/search', { kind: 'html' });
+    harness.server.fail('/uiapi/resource/resource/search', { kind: 'html' });
     const result = await syncVerra();
     expect(result.status).toBe('failed');
     expect(result.failureType).toBe('format');
@@ -131,32 +95,29 @@ describe('a sync run (Verra over HTTP)', () => {
       projects: readCsvExport(`${fixtureDir}/projects.csv`),
       transactions: { header: transactionsFile.header, rows: transactionsFile.rows.filter((row) => row.record !== gone) },
     });
-    await server.close();
-    server = await startRegistryServer(without);
+    await harness.serve(without);
     const result = await syncVerra();
     expect(result.status).toBe('succeeded');
     const expectedGone = gone['Retirement/Cancellation Date'] ? 2 : 1;
     expect(result.counts.vanished).toBe(expectedGone);
-    const marked = await testDb.database.db.select().from(credits).where(sql`${credits.naturalKey} like ${'%:' + key}`);
+    const marked = await harness.database.db.select().from(credits).where(sql`${credits.naturalKey} like ${'%:' + key}`);
     expect(marked).toHaveLength(expectedGone);
     expect(marked.every((credit) => credit.vanishedAt !== null)).toBe(true);
-    const [run] = await testDb.database.db.select().from(syncRuns).where(eq(syncRuns.id, result.runId));
+    const [run] = await harness.database.db.select().from(syncRuns).where(eq(syncRuns.id, result.runId));
     expect(run!.vanished).toBe(expectedGone);
 
-    await server.close();
-    server = await startRegistryServer(verraRoutes(fixtureDir));
+    await harness.serve(verraRoutes(fixtureDir));
     const back = await syncVerra();
     expect(back.counts.vanished).toBe(0);
     expect(back.counts.updated).toBe(expectedGone);
-    const restored = await testDb.database.db.select().from(credits).where(sql`${credits.naturalKey} like ${'%:' + key}`);
+    const restored = await harness.database.db.select().from(credits).where(sql`${credits.naturalKey} like ${'%:' + key}`);
     expect(restored.every((credit) => credit.vanishedAt === null)).toBe(true);
   });
 
   it('fails cleanly as transient when the registry cannot be reached', async () => {
-    const closed = server.baseUrl;
-    await server.close();
+    const closed = harness.server.baseUrl;
+    await harness.closeServer();
     const result = await syncVerra(closed);
-    server = await startRegistryServer(verraRoutes(fixtureDir));
     expect(result.status).toBe('failed');
     expect(result.failureType).toBe('transient');
     expect(result.error).toMatch(/ECONNREFUSED|connect/i);

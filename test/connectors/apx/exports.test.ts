@@ -1,39 +1,25 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { acr } from '../../../connectors/acr/index.ts';
 import { artTrees } from '../../../connectors/art-trees/index.ts';
 import { car } from '../../../connectors/car/index.ts';
-import { ConnectorError, type Connector, type NormalizeResult, type RawRecord } from '../../../connectors/contract.ts';
+import type { Connector, NormalizeResult, RawRecord } from '../../../connectors/contract.ts';
 import { acrFixtureDir } from '../../support/connectors/acr.ts';
 import { artTreesFixtureDir } from '../../support/connectors/art-trees.ts';
 import { apxCsv, carFixtureDir, readRows, windows1252 } from '../../support/connectors/car.ts';
+import { collect, connectorError } from '../../support/connectors/records.ts';
+import { useTempDirs, type CopyOptions } from '../../support/temp-dirs.ts';
 
 const FILES = ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'];
-const tempDirs: string[] = [];
-
-afterAll(() => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDirs = useTempDirs();
 
 /** A copy of a fixture folder with each file's text changed by `transform`, written by `encode`. */
-function copyOf(
-  dir: string,
-  transform: (text: string, file: string) => string = (text) => text,
-  encode: (text: string) => Buffer = (text) => Buffer.from(text, 'utf8'),
-): string {
-  const copy = mkdtempSync(join(tmpdir(), 'apx-exports-'));
-  tempDirs.push(copy);
-  for (const file of FILES) writeFileSync(join(copy, file), encode(transform(readFileSync(join(dir, file), 'utf8'), file)));
-  return copy;
+function copyOf(dir: string, transform?: CopyOptions['transform'], encode?: CopyOptions['encode']): string {
+  return tempDirs.copyOf(dir, FILES, { transform, encode });
 }
 
-async function readAll(connector: Connector, dir: string): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of connector.readExports(dir)) records.push(record);
-  return records;
-}
+const readAll = (connector: Connector, dir: string): Promise<RawRecord[]> => collect(connector.readExports(dir));
 
 async function normalized(connector: Connector, dir: string): Promise<NormalizeResult[]> {
   return (await readAll(connector, dir)).map((record) => connector.normalize(record));
@@ -65,8 +51,7 @@ describe.each(registries)('%s readExports', (_label, connector, dir) => {
 
 /** Header and rows of CSV text, with the reader the test support uses for the fixtures. */
 function readRowsFromText(text: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'apx-rows-'));
-  tempDirs.push(dir);
+  const dir = tempDirs.make('apx-rows-');
   writeFileSync(join(dir, 'file.csv'), text);
   return readRows(join(dir, 'file.csv'));
 }
@@ -92,20 +77,18 @@ describe('readExports', () => {
 
   it('stops with a format error naming a required column the export no longer has', async () => {
     const copy = copyOf(acrFixtureDir, (text, file) => (file === 'retirements.csv' ? text.replace('Credit Serial Numbers', 'Serial Numbers') : text));
-    const error = await readAll(acr, copy).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).failureType).toBe('format');
-    expect((error as ConnectorError).message).toContain('missing required column "Credit Serial Numbers"');
-    expect((error as ConnectorError).message).toContain('retirements.csv');
+    const error = await connectorError(readAll(acr, copy));
+    expect(error.failureType).toBe('format');
+    expect(error.message).toContain('missing required column "Credit Serial Numbers"');
+    expect(error.message).toContain('retirements.csv');
   });
 
   it('fails with a config error naming a missing export file', async () => {
     const copy = copyOf(carFixtureDir);
     rmSync(join(copy, 'cancellations.csv'));
-    const error = await readAll(car, copy).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).failureType).toBe('config');
-    expect((error as ConnectorError).message).toContain('cancellations.csv');
+    const error = await connectorError(readAll(car, copy));
+    expect(error.failureType).toBe('config');
+    expect(error.message).toContain('cancellations.csv');
   });
 
   it('keeps a row with a stray cell as a malformed record, rejected with its line, and reads the rest', async () => {

@@ -1,14 +1,12 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { acr } from '../../../connectors/acr/index.ts';
 import { GREENTRACE_SOURCES } from '../../../connectors/apx/greentrace.ts';
 import { artTrees } from '../../../connectors/art-trees/index.ts';
 import { car } from '../../../connectors/car/index.ts';
-import { ConnectorError, type Connector, type FetchContext, type NormalizedCredit, type RawRecord } from '../../../connectors/contract.ts';
-import { HttpClient } from '../../../connectors/http.ts';
-import { silentLogger } from '../../../src/logger.ts';
+import type { Connector, FetchContext, NormalizedCredit, RawRecord } from '../../../connectors/contract.ts';
 import {
   acrFixtureDir,
   acrGreenTraceBook,
@@ -30,50 +28,19 @@ import {
   windows1252,
 } from '../../support/connectors/car.ts';
 import type { ProjectTotals } from '../../support/connectors/types.ts';
-import { startRegistryServer, type RegistryServer, type Route } from '../../support/registry-server.ts';
+import { useFetchHarness } from '../../support/fetch-harness.ts';
+import { collect, connectorError as failure } from '../../support/connectors/records.ts';
+import type { Route } from '../../support/registry-server.ts';
 
-let http: HttpClient;
-let servers: { close(): Promise<void> }[] = [];
-
-beforeEach(() => {
-  http = new HttpClient({ baseDelayMs: 5, maxDelayMs: 50, maxRetries: 1, timeoutMs: 5000, requestsPerSecondPerHost: 0 });
-});
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-  await http.close();
-});
-
-async function serve(route: Route): Promise<RegistryServer> {
-  const server = await startRegistryServer(route);
-  servers.push(server);
-  return server;
-}
+const harness = useFetchHarness();
+const serve = (route: Route) => harness.serve(route);
 
 function context(baseUrl: string): FetchContext {
-  return { http, baseUrl: `${baseUrl}/`, logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date('2026-04-14T06:00:00Z') };
+  return harness.context(`${baseUrl}/`);
 }
 
-async function fetchAll(connector: Connector, baseUrl: string): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of connector.fetch(context(baseUrl))) records.push(record);
-  return records;
-}
-
-async function readAll(connector: Connector, dir: string): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of connector.readExports(dir)) records.push(record);
-  return records;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
+const fetchAll = (connector: Connector, baseUrl: string): Promise<RawRecord[]> => collect(connector.fetch(context(baseUrl)));
+const readAll = (connector: Connector, dir: string): Promise<RawRecord[]> => collect(connector.readExports(dir));
 
 function creditsOf(connector: Connector, records: readonly RawRecord[]): NormalizedCredit[] {
   return records.flatMap((record) => {
@@ -206,7 +173,7 @@ describe('car.fetch (APX report export with session cookie and CSRF token)', () 
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    servers.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    harness.closeAfterTest({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const records = await fetchAll(car, baseUrl);

@@ -8,12 +8,9 @@ import type { Connector, RawRecord } from '../../../connectors/contract.ts';
 import { acrFixtureDir } from '../../support/connectors/acr.ts';
 import { artTreesFixtureDir } from '../../support/connectors/art-trees.ts';
 import { carFixtureDir, readRows } from '../../support/connectors/car.ts';
+import { collect } from '../../support/connectors/records.ts';
 
-async function readAll(connector: Connector, dir: string): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of connector.readExports(dir)) records.push(record);
-  return records;
-}
+const readAll = (connector: Connector, dir: string): Promise<RawRecord[]> => collect(connector.readExports(dir));
 
 const registries: [string, Connector, ApxRegistry, string][] = [
   ['ACR', acr, ACR, acrFixtureDir],

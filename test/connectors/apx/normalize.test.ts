@@ -4,67 +4,23 @@ import { ACR, ART, CAR } from '../../../connectors/apx/registries.ts';
 import { acr } from '../../../connectors/acr/index.ts';
 import { artTrees } from '../../../connectors/art-trees/index.ts';
 import { car } from '../../../connectors/car/index.ts';
-import type { Connector, NormalizedCredit, NormalizedProject, RawRecord, Rejection } from '../../../connectors/contract.ts';
 import { acrFixtureDir } from '../../support/connectors/acr.ts';
 import { artTreesFixtureDir } from '../../support/connectors/art-trees.ts';
 import { carFixtureDir, readRows } from '../../support/connectors/car.ts';
+import { normalizeExports, type NormalizedExports } from '../../support/connectors/records.ts';
 
-interface Normalized {
-  raws: RawRecord[];
-  projects: NormalizedProject[];
-  credits: NormalizedCredit[];
-  rejections: { naturalKey: string; rejection: Rejection }[];
-}
-
-async function normalizeAll(connector: Connector, dir: string): Promise<Normalized> {
-  const out: Normalized = { raws: [], projects: [], credits: [], rejections: [] };
-  for await (const raw of connector.readExports(dir)) {
-    out.raws.push(raw);
-    const result = connector.normalize(raw);
-    if (result.ok) {
-      out.projects.push(...result.projects);
-      out.credits.push(...result.credits);
-    } else out.rejections.push({ naturalKey: raw.naturalKey, rejection: result.rejection });
-  }
-  return out;
-}
-
-const data: Record<'acr' | 'car' | 'art', Normalized> = {} as never;
+const data: Record<'acr' | 'car' | 'art', NormalizedExports> = {} as never;
 
 beforeAll(async () => {
-  data.acr = await normalizeAll(acr, acrFixtureDir);
-  data.car = await normalizeAll(car, carFixtureDir);
-  data.art = await normalizeAll(artTrees, artTreesFixtureDir);
+  data.acr = await normalizeExports(acr, acrFixtureDir);
+  data.car = await normalizeExports(car, carFixtureDir);
+  data.art = await normalizeExports(artTrees, artTreesFixtureDir);
 });
 
 function rowCounts(dir: string): Record<string, number> {
   return Object.fromEntries(
     ['projects', 'issuances', 'retirements', 'cancellations'].map((kind) => [kind, readRows(`${dir}/${kind}.csv`).rows.length]),
   );
-}
-
-function credit(set: Normalized, naturalKey: string): NormalizedCredit {
-  const found = set.credits.find((c) => c.naturalKey === naturalKey);
-  if (!found) throw new Error(`no credit ${naturalKey}`);
-  return found;
-}
-
-function project(set: Normalized, id: string): NormalizedProject {
-  const found = set.projects.find((p) => p.registryProjectId === id && p.completeness === 'full');
-  if (!found) throw new Error(`no full project ${id}`);
-  return found;
-}
-
-function raw(set: Normalized, naturalKey: string): RawRecord {
-  const found = set.raws.find((r) => r.naturalKey === naturalKey);
-  if (!found) throw new Error(`no raw record ${naturalKey}`);
-  return found;
-}
-
-function rejectionOf(connector: Connector, record: RawRecord): Rejection {
-  const result = connector.normalize(record);
-  if (result.ok) throw new Error('expected a rejection');
-  return result.rejection;
 }
 
 describe.each([
@@ -118,7 +74,7 @@ describe.each([
 
 describe('ACR', () => {
   it('reads project lists: dates, status, SDGs, and ARB / Washington Ecology ids as cross-references', () => {
-    const p = project(data.acr, 'ACR206');
+    const p = data.acr.projectOf('ACR206');
     expect(p).toMatchObject({
       name: '2014-P4',
       proponent: 'EOS Climate Inc',
@@ -134,15 +90,15 @@ describe('ACR', () => {
       crossReferences: [{ programId: 'arb', registryProjectId: 'CAOD5052', relation: 'compliance-program-id' }],
     });
     expect(p.attributes).toMatchObject({ 'Project Status Date': '1/27/2020 10:31:29 PM', 'Total Number of Credits Registered': '71825.0' });
-    expect(project(data.acr, 'ACR1185').crossReferences).toEqual([{ programId: 'ecology-wa', registryProjectId: 'ECYOD1185', relation: 'compliance-program-id' }]);
-    expect(project(data.acr, 'ACR586')).toMatchObject({ status: 'Registered', crossReferences: [] });
+    expect(data.acr.projectOf('ACR1185').crossReferences).toEqual([{ programId: 'ecology-wa', registryProjectId: 'ECYOD1185', relation: 'compliance-program-id' }]);
+    expect(data.acr.projectOf('ACR586')).toMatchObject({ status: 'Registered', crossReferences: [] });
   });
 
   it('issues `Total Credits Issued` = credits to the project + to the buffer pool (100/100 rows), buffer kept in attributes', () => {
     const rows = readRows(`${acrFixtureDir}/issuances.csv`).rows;
     const sums = rows.filter((r) => Number(r['Total Credits Issued']) !== Number(r['Credits Issued to Project']) + Number(r['Credits Issued to Buffer Pool']));
     expect(sums).toEqual([]);
-    const c = credit(data.acr, 'issuance:ACR279:v2025:2025-12-05T17:50:29:2024-06-01/2025-05-31:q19440');
+    const c = data.acr.creditOf('issuance:ACR279:v2025:2025-12-05T17:50:29:2024-06-01/2025-05-31:q19440');
     expect(c).toMatchObject({ quantity: 19440, vintageYear: 2025, vintageStart: '2024-06-01', vintageEnd: '2025-05-31', transactionDate: '2025-12-05', issuanceDate: '2025-12-05' });
     expect(c.attributes.quantities).toEqual({ creditsIssuedToProject: 15707, creditsIssuedToBufferPool: 3733, creditsTransferredToBufferPool: 0 });
   });
@@ -156,7 +112,7 @@ describe('ACR', () => {
   });
 
   it('keeps a retirement’s beneficiary, reason, purpose, holder and labels as published', () => {
-    const c = credit(data.acr, 'retirement:ACR-FR-1129-2025-2917-30932 to 35143');
+    const c = data.acr.creditOf('retirement:ACR-FR-1129-2025-2917-30932 to 35143');
     expect(c).toMatchObject({
       kind: 'retirement',
       quantity: 4212,
@@ -183,12 +139,12 @@ describe('ACR', () => {
     const toEcology = data.acr.credits.filter((c) => c.kind === 'cancellation' && c.attributes.convertedToProgram === 'ecology-wa');
     expect([toArb.length, toEcology.length]).toEqual([41, 6]);
     expect(toArb.every((c) => c.useCase === 'Convert to ARB offset credits')).toBe(true);
-    expect(credit(data.acr, 'cancellation:ACR-US-1185-2025-3078-1 to 85847')).toMatchObject({
+    expect(data.acr.creditOf('cancellation:ACR-US-1185-2025-3078-1 to 85847')).toMatchObject({
       retirementReason: 'Convert to Ecology offset credits',
       useCase: 'Convert to Ecology offset credits',
       transactionDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
     });
-    expect(credit(data.acr, 'cancellation:ACR-US-741-2025-3014-1 to 60257')).toMatchObject({
+    expect(data.acr.creditOf('cancellation:ACR-US-741-2025-3014-1 to 60257')).toMatchObject({
       retirementReason: 'Removal of credits from the registry',
       retirementNote: 'Premature issuance',
       useCase: null,
@@ -204,11 +160,11 @@ describe('ACR', () => {
 
 describe('CAR', () => {
   it('reads ARB, WA ECO and compliance ids as cross-references, `N/A` as none, and the aggregate as parent', () => {
-    expect(project(data.car, 'CAR1957').crossReferences).toEqual([{ programId: 'arb', registryProjectId: 'CAFR6957', relation: 'arb-id' }]);
-    expect(project(data.car, 'CAR2278').crossReferences).toEqual([{ programId: 'ecology-wa', registryProjectId: 'ECYOD2278', relation: 'wa-eco-id' }]);
-    expect(project(data.car, 'CAR1641')).toMatchObject({ parentRegistryProjectId: 'CARC1791', crossReferences: [] });
-    expect(project(data.car, 'CAR1957')).toMatchObject({ status: 'Listed', registrationDate: null, projectTypes: ['Reforestation - ARB Compliance'] });
-    const withNa = car.normalize({ ...raw(data.car, 'CAR1641'), payload: { ...raw(data.car, 'CAR1641').payload, 'Compliance Program ID': 'N/A', 'ARB ID': 'N/A' } });
+    expect(data.car.projectOf('CAR1957').crossReferences).toEqual([{ programId: 'arb', registryProjectId: 'CAFR6957', relation: 'arb-id' }]);
+    expect(data.car.projectOf('CAR2278').crossReferences).toEqual([{ programId: 'ecology-wa', registryProjectId: 'ECYOD2278', relation: 'wa-eco-id' }]);
+    expect(data.car.projectOf('CAR1641')).toMatchObject({ parentRegistryProjectId: 'CARC1791', crossReferences: [] });
+    expect(data.car.projectOf('CAR1957')).toMatchObject({ status: 'Listed', registrationDate: null, projectTypes: ['Reforestation - ARB Compliance'] });
+    const withNa = car.normalize({ ...data.car.rawOf('projects', 'CAR1641'), payload: { ...data.car.rawOf('projects', 'CAR1641').payload, 'Compliance Program ID': 'N/A', 'ARB ID': 'N/A' } });
     expect(withNa.ok && withNa.projects[0]!.crossReferences).toEqual([]);
   });
 
@@ -224,20 +180,20 @@ describe('CAR', () => {
   });
 
   it('issues `Total Offset Credits Issued`, with buffer and compliance columns in attributes', () => {
-    const c = credit(data.car, 'issuance:CAR2111:v2025:2025-12-02:q159383');
+    const c = data.car.creditOf('issuance:CAR2111:v2025:2025-12-02:q159383');
     expect(c).toMatchObject({ quantity: 159383, transactionDate: '2025-12-02', labels: ['ARB Eligible'], article6Authorization: null });
     expect(c.attributes).toMatchObject({ quantities: { canceledForCompliance: 159383 }, 'Corresponding Adjustment': 'No' });
     // Two rows of one issuance day, one CCP-approved: the quantity tells them apart.
-    expect(credit(data.car, 'issuance:CAR1568:v2025:2025-12-31:q22287').labels).toEqual(['CCP Approved']);
-    expect(credit(data.car, 'issuance:CAR1568:v2025:2025-12-31:q118084').attributes.quantities).toEqual({ reserveBufferPool: 34427 });
+    expect(data.car.creditOf('issuance:CAR1568:v2025:2025-12-31:q22287').labels).toEqual(['CCP Approved']);
+    expect(data.car.creditOf('issuance:CAR1568:v2025:2025-12-31:q118084').attributes.quantities).toEqual({ reserveBufferPool: 34427 });
   });
 
   it('keeps `Retirement Reason Details` as the note, and a beneficiary only where the text labels one', () => {
-    const kinaxis = credit(data.car, 'retirement:CAR-1-US-1335-31-983-KS-2025-9205-1 to 5000');
+    const kinaxis = data.car.creditOf('retirement:CAR-1-US-1335-31-983-KS-2025-9205-1 to 5000');
     expect(kinaxis).toMatchObject({ beneficiary: null, retirementNote: 'Retired on behalf of Kinaxis Inc. F2024 period' });
     expect(kinaxis.attributes['Account Holder']).toBe('ClimeCo Corp MCK NAP2, LLC.');
     const labelled = ['34701 to 36258', '36259 to 36958', '32701 to 34700'].map(
-      (range) => credit(data.car, `retirement:CAR-1-MX-1660-42-1590-CI-2024-9456-${range}`).beneficiary,
+      (range) => data.car.creditOf(`retirement:CAR-1-MX-1660-42-1590-CI-2024-9456-${range}`).beneficiary,
     );
     expect(labelled).toEqual(['LGT CP Portfolio Management SICAV', 'LGT Portfolio Management SICAV', 'LGT CP Portfolio Management SICAV']);
     expect(data.car.credits.filter((c) => c.beneficiary !== null)).toHaveLength(3);
@@ -251,7 +207,7 @@ describe('CAR', () => {
   });
 
   it('reads CCP under its later name `ICVCM CCP Eligible` too, and a corresponding adjustment as Article 6', () => {
-    const original = raw(data.car, 'issuance:CAR1568:v2025:2025-12-31:q22287');
+    const original = data.car.rawOf('issuances', 'issuance:CAR1568:v2025:2025-12-31:q22287');
     const { 'CCP Approved': ccp, ...rest } = original.payload;
     const renamed = car.normalize({ ...original, payload: { ...rest, 'ICVCM CCP Eligible': ccp, 'Corresponding Adjustment': 'Yes' } });
     expect(renamed.ok && renamed.credits[0]).toMatchObject({ labels: ['ICVCM CCP Eligible'], article6Authorization: 'Corresponding Adjustment: Yes' });
@@ -262,13 +218,13 @@ describe('ART TREES', () => {
   it('maps upper-case country names to ISO codes and FCPF programs to a CATS cross-reference', () => {
     const countries = Object.fromEntries(data.art.projects.filter((p) => p.completeness === 'full').map((p) => [p.countryName, p.countryCode]));
     expect(countries).toMatchObject({ "COTE D'IVOIRE": 'CI', 'CONGO, THE DEMOCRATIC REPUBLIC OF THE': 'CD', 'VIET NAM': 'VN', BOLIVIA: 'BO', GUYANA: 'GY' });
-    expect(project(data.art, 'ART130')).toMatchObject({
+    expect(data.art.projectOf('ART130')).toMatchObject({
       methodologies: [{ id: 'FCPF - Carbon Fund Methodological Framework', version: null }],
       status: 'Registered',
       creditingPeriodStart: '2019-01-01',
       crossReferences: [{ programId: 'cats', registryProjectId: 'FCPF-CI', relation: 'fcpf-carbon-fund' }],
     });
-    expect(project(data.art, 'ART102').crossReferences).toEqual([]);
+    expect(data.art.projectOf('ART102').crossReferences).toEqual([]);
   });
 
   it('issues `Credits Verified`: ART’s announced issuances, without the buffer deposit', () => {
@@ -291,7 +247,7 @@ describe('ART TREES', () => {
   });
 
   it('reads `Date Approved` with its time as the issuance date, and FCPF serials', () => {
-    const c = credit(data.art, 'retirement:FCPF-CI-130-2023-20-1 to 46404');
+    const c = data.art.creditOf('retirement:FCPF-CI-130-2023-20-1 to 46404');
     expect(c).toMatchObject({
       quantity: 46404,
       transactionDate: '2026-04-08',
@@ -305,7 +261,7 @@ describe('ART TREES', () => {
   });
 
   it('keeps CORSIA cancellations’ airline details verbatim', () => {
-    const c = credit(data.art, 'cancellation:ART-GY-102-2021-11-3570001 to 3605000');
+    const c = data.art.creditOf('cancellation:ART-GY-102-2021-11-3570001 to 3605000');
     expect(c).toMatchObject({
       kind: 'cancellation',
       useCase: 'CORSIA Compliance',
@@ -325,51 +281,51 @@ describe('ART TREES', () => {
 describe('rejections name the column and the value', () => {
   const retirementKey = 'retirement:ACR-FR-1129-2025-2917-30932 to 35143';
   const change = (changes: Record<string, string>) => {
-    const original = raw(data.acr, retirementKey);
+    const original = data.acr.rawOf('retirements', retirementKey);
     return { ...original, payload: { ...original.payload, ...changes } };
   };
 
   it('a quantity the serial does not cover → quantity_mismatch', () => {
-    expect(rejectionOf(acr, change({ 'Quantity of Credits': '4213' }))).toEqual({
+    expect(data.acr.rejectionOf(change({ 'Quantity of Credits': '4213' }))).toEqual({
       reason: 'quantity_mismatch',
       detail: 'serial "ACR-FR-1129-2025-2917-30932 to 35143" covers units 30932–35143, i.e. 4212 credits, but column "Quantity of Credits" says 4213',
     });
   });
 
   it('a serial of another project or vintage → inconsistent_reference', () => {
-    expect(rejectionOf(acr, change({ 'Project ID': 'ACR1130' }))).toMatchObject({ reason: 'inconsistent_reference', detail: expect.stringContaining('"ACR1130"') });
-    expect(rejectionOf(acr, change({ Vintage: '2024' }))).toMatchObject({ reason: 'inconsistent_reference', detail: expect.stringContaining('vintage 2025') });
+    expect(data.acr.rejectionOf(change({ 'Project ID': 'ACR1130' }))).toMatchObject({ reason: 'inconsistent_reference', detail: expect.stringContaining('"ACR1130"') });
+    expect(data.acr.rejectionOf(change({ Vintage: '2024' }))).toMatchObject({ reason: 'inconsistent_reference', detail: expect.stringContaining('vintage 2025') });
   });
 
   it('an unreadable serial → invalid_serial; a blank one → missing_field', () => {
-    expect(rejectionOf(acr, change({ 'Credit Serial Numbers': 'ACR-FR-1129-2025-30932 to 35143' }))).toMatchObject({
+    expect(data.acr.rejectionOf(change({ 'Credit Serial Numbers': 'ACR-FR-1129-2025-30932 to 35143' }))).toMatchObject({
       reason: 'invalid_serial',
       detail: expect.stringContaining('column "Credit Serial Numbers"'),
     });
-    expect(rejectionOf(acr, change({ 'Credit Serial Numbers': ' ' }))).toEqual({ reason: 'missing_field', detail: 'column "Credit Serial Numbers" is blank' });
+    expect(data.acr.rejectionOf(change({ 'Credit Serial Numbers': ' ' }))).toEqual({ reason: 'missing_field', detail: 'column "Credit Serial Numbers" is blank' });
   });
 
   it('a date not in M/D/YYYY → invalid_date; a quantity that is not a number → invalid_number', () => {
-    expect(rejectionOf(acr, change({ 'Status Effective (GMT)': '2026-04-13' }))).toMatchObject({
+    expect(data.acr.rejectionOf(change({ 'Status Effective (GMT)': '2026-04-13' }))).toMatchObject({
       reason: 'invalid_date',
       detail: expect.stringContaining('column "Status Effective (GMT)": "2026-04-13" is not a date in the MM/DD/YYYY format'),
     });
-    expect(rejectionOf(acr, change({ 'Quantity of Credits': 'four thousand' }))).toMatchObject({ reason: 'invalid_number', detail: expect.stringContaining('"four thousand"') });
-    expect(rejectionOf(acr, change({ Vintage: '25' }))).toMatchObject({ reason: 'invalid_number', detail: expect.stringContaining('column "Vintage"') });
+    expect(data.acr.rejectionOf(change({ 'Quantity of Credits': 'four thousand' }))).toMatchObject({ reason: 'invalid_number', detail: expect.stringContaining('"four thousand"') });
+    expect(data.acr.rejectionOf(change({ Vintage: '25' }))).toMatchObject({ reason: 'invalid_number', detail: expect.stringContaining('column "Vintage"') });
   });
 
   it('a row split into the wrong number of cells → malformed_row; an unknown source → malformed_row', () => {
-    const original = raw(data.acr, retirementKey);
+    const original = data.acr.rawOf('retirements', retirementKey);
     const malformed = { ...original, payload: { ...original.payload, __malformed: 'line 7: 33 cells where the header has 32 columns' } };
-    expect(rejectionOf(acr, malformed)).toEqual({ reason: 'malformed_row', detail: 'retirements: line 7: 33 cells where the header has 32 columns' });
-    expect(rejectionOf(acr, { ...original, sourceKind: 'holdings' })).toMatchObject({ reason: 'malformed_row' });
+    expect(data.acr.rejectionOf(malformed)).toEqual({ reason: 'malformed_row', detail: 'retirements: line 7: 33 cells where the header has 32 columns' });
+    expect(data.acr.rejectionOf({ ...original, sourceKind: 'holdings' })).toMatchObject({ reason: 'malformed_row' });
   });
 
   it('a project row without its id → missing_field, keyed by the row’s hash', () => {
-    const original = raw(data.art, 'ART102');
+    const original = data.art.rawOf('projects', 'ART102');
     const payload = { ...original.payload, 'Program ID': '' };
     expect(apxNaturalKey(ART, 'projects', payload)).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(rejectionOf(artTrees, { ...original, payload })).toEqual({ reason: 'missing_field', detail: 'column "Program ID" is blank' });
+    expect(data.art.rejectionOf({ ...original, payload })).toEqual({ reason: 'missing_field', detail: 'column "Program ID" is blank' });
   });
 
   it('never throws, whatever the payload holds', () => {

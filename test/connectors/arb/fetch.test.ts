@@ -1,10 +1,8 @@
 import { existsSync } from 'node:fs';
 import { pino } from 'pino';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError, type FetchContext, type RawRecord } from '../../../connectors/contract.ts';
-import { HttpClient } from '../../../connectors/http.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectorError, FetchContext, RawRecord } from '../../../connectors/contract.ts';
 import { arb, workbookLink } from '../../../connectors/arb/index.ts';
-import { silentLogger } from '../../../src/logger.ts';
 import {
   ARB_PAGE_PATH,
   ARB_WORKBOOK_PATH,
@@ -17,31 +15,19 @@ import {
   withRenamedColumn,
   workbookReply,
 } from '../../support/connectors/arb.ts';
-import { startRegistryServer, type RegistryServer, type Route } from '../../support/registry-server.ts';
+import { useFetchHarness } from '../../support/fetch-harness.ts';
+import { collect, connectorError } from '../../support/connectors/records.ts';
 
-let http: HttpClient;
-let servers: RegistryServer[] = [];
 let expected: RawRecord[] = [];
 let workbook: Buffer;
 
 beforeAll(async () => {
-  for await (const record of arb.readExports(arbFixtureDir)) expected.push(record);
+  expected = await collect(arb.readExports(arbFixtureDir));
   workbook = await buildArbWorkbook(readArbCsv());
 });
-beforeEach(() => {
-  http = new HttpClient({ baseDelayMs: 5, maxDelayMs: 50, maxRetries: 1, timeoutMs: 5000, requestsPerSecondPerHost: 0 });
-});
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-  await http.close();
-});
 
-async function serve(route: Route = arbFixture.routes()): Promise<RegistryServer> {
-  const server = await startRegistryServer(route);
-  servers.push(server);
-  return server;
-}
+const harness = useFetchHarness(() => arbFixture.routes());
+const serve = harness.serve;
 
 /** Log lines of a run, to find the temporary file fetch reports. */
 function capturingLogger(): { logger: FetchContext['logger']; lines: Record<string, unknown>[] } {
@@ -50,25 +36,9 @@ function capturingLogger(): { logger: FetchContext['logger']; lines: Record<stri
   return { logger, lines };
 }
 
-function context(baseUrl: string, overrides: Partial<FetchContext> = {}): FetchContext {
-  return { http, baseUrl, logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date('2026-04-14T06:00:00Z'), ...overrides };
-}
-
-async function fetchAll(ctx: FetchContext): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of arb.fetch(ctx)) records.push(record);
-  return records;
-}
-
-async function fetchFailure(ctx: FetchContext): Promise<ConnectorError> {
-  try {
-    await fetchAll(ctx);
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected fetch to fail');
-}
+const context = (baseUrl: string, overrides: Partial<FetchContext> = {}): FetchContext => harness.context(baseUrl, overrides);
+const fetchAll = (ctx: FetchContext): Promise<RawRecord[]> => collect(arb.fetch(ctx));
+const fetchFailure = (ctx: FetchContext): Promise<ConnectorError> => connectorError(fetchAll(ctx));
 
 function temporaryFile(lines: Record<string, unknown>[]): string {
   const line = lines.find((entry) => entry.msg === 'arb: temporary workbook file');
@@ -185,7 +155,7 @@ describe('workbookLink', () => {
 
   it('serves the workbook reply as bytes', async () => {
     const server = await serve((request) => (request.path === '/w.xlsx' ? workbookReply(workbook) : null));
-    const response = await http.request(`${server.baseUrl}/w.xlsx`);
+    const response = await harness.http.request(`${server.baseUrl}/w.xlsx`);
     const chunks: Buffer[] = [];
     for await (const chunk of response.body) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).equals(workbook)).toBe(true);

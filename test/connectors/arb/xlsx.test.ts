@@ -1,23 +1,20 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ConnectorError, type RawRecord } from '../../../connectors/contract.ts';
+import { describe, expect, it } from 'vitest';
+import type { ConnectorError, RawRecord } from '../../../connectors/contract.ts';
 import { arb } from '../../../connectors/arb/index.ts';
 import { excelSerialToDate, readXlsxSheet } from '../../../connectors/arb/xlsx.ts';
 import { arbFixtureDir, buildArbWorkbook, readArbCsv, withoutColumns, type ArbSheet, type WorkbookOptions } from '../../support/connectors/arb.ts';
+import { collect, connectorError } from '../../support/connectors/records.ts';
+import { useTempDirs } from '../../support/temp-dirs.ts';
 
 const sheet = readArbCsv();
-const dirs: string[] = [];
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDirs = useTempDirs();
 
 /** A fresh export folder holding `files`. */
 function folder(files: Record<string, Buffer | string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'arb-xlsx-test-'));
-  dirs.push(dir);
+  const dir = tempDirs.make('arb-xlsx-test-');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;
 }
@@ -26,21 +23,8 @@ async function workbookFolder(data: ArbSheet = sheet, options: WorkbookOptions =
   return folder({ 'nc-arboc_issuance.xlsx': await buildArbWorkbook(data, options) });
 }
 
-async function readAll(dir: string): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of arb.readExports(dir)) records.push(record);
-  return records;
-}
-
-async function failure(dir: string): Promise<ConnectorError> {
-  try {
-    await readAll(dir);
-  } catch (error) {
-    if (error instanceof ConnectorError) return error;
-    throw error;
-  }
-  throw new Error('expected the read to fail');
-}
+const readAll = (dir: string): Promise<RawRecord[]> => collect(arb.readExports(dir));
+const failure = (dir: string): Promise<ConnectorError> => connectorError(readAll(dir));
 
 describe('ARB workbook built from the fixture rows', () => {
   it('reads back to the same raw records as the snapshot CSV, and normalizes to the same rows', async () => {

@@ -1,12 +1,9 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError, type FetchContext, type RawRecord } from '../../../connectors/contract.ts';
+import { describe, expect, it } from 'vitest';
+import type { ConnectorError, FetchContext, RawRecord } from '../../../connectors/contract.ts';
 import { cercarbono } from '../../../connectors/cercarbono/index.ts';
-import { HttpClient } from '../../../connectors/http.ts';
-import { silentLogger } from '../../../src/logger.ts';
-import { startRegistryServer, type Fault, type RegistryServer, type Route } from '../../support/registry-server.ts';
 import {
   CERCARBONO_PATHS,
   ECOREGISTRY_ERROR_401,
@@ -14,49 +11,23 @@ import {
   cercarbonoRoutes,
   readCercarbonoFiles,
 } from '../../support/connectors/cercarbono.ts';
+import { useFetchHarness } from '../../support/fetch-harness.ts';
+import { collect, connectorError } from '../../support/connectors/records.ts';
+import type { Fault, RegistryServer } from '../../support/registry-server.ts';
 
 const fixtureDir = 'test/fixtures/registries/cercarbono';
 const files = readCercarbonoFiles();
 
-let http: HttpClient;
-let servers: RegistryServer[] = [];
-
-beforeEach(() => {
-  http = new HttpClient({ baseDelayMs: 5, maxDelayMs: 50, maxRetries: 1, timeoutMs: 5000, requestsPerSecondPerHost: 0 });
-});
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-  await http.close();
-});
-
-async function serve(route: Route = cercarbonoRoutes()): Promise<RegistryServer> {
-  const server = await startRegistryServer(route);
-  servers.push(server);
-  return server;
-}
+const harness = useFetchHarness(() => cercarbonoRoutes());
+const serve = harness.serve;
 
 function context(server: RegistryServer): FetchContext {
-  return { http, baseUrl: `${server.baseUrl}/`, logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date('2026-04-15T00:00:00Z') };
+  return harness.context(`${server.baseUrl}/`, { startedAt: new Date('2026-04-15T00:00:00Z') });
 }
 
-async function fetchAll(ctx: FetchContext): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of cercarbono.fetch(ctx)) records.push(record);
-  return records;
-}
-
-async function failure(ctx: FetchContext): Promise<ConnectorError> {
-  const error = await fetchAll(ctx).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
-async function exported(): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of cercarbono.readExports(fixtureDir)) records.push(record);
-  return records;
-}
+const fetchAll = (ctx: FetchContext): Promise<RawRecord[]> => collect(cercarbono.fetch(ctx));
+const failure = (ctx: FetchContext): Promise<ConnectorError> => connectorError(fetchAll(ctx));
+const exported = (): Promise<RawRecord[]> => collect(cercarbono.readExports(fixtureDir));
 
 const retirementKey = (row: Record<string, string>) => `${row.serial}:${row.from}-${row.to}`;
 
@@ -211,7 +182,7 @@ describe('cercarbono.fetch (EcoRegistry feeds)', () => {
     await once(server, 'listening');
     try {
       const { port } = server.address() as AddressInfo;
-      const ctx: FetchContext = { http, baseUrl: `http://127.0.0.1:${port}`, logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date() };
+      const ctx = harness.context(`http://127.0.0.1:${port}`, { startedAt: new Date() });
       const iterator = cercarbono.fetch(ctx)[Symbol.asyncIterator]();
       const next = await iterator.next();
       expect(next.value).toMatchObject({ sourceKind: 'projects', naturalKey: '1' });

@@ -1,55 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectorError, type FetchContext, type RawRecord } from '../../../connectors/contract.ts';
 import { goldStandard } from '../../../connectors/gold-standard/index.ts';
-import { DEFAULT_USER_AGENT, HttpClient } from '../../../connectors/http.ts';
-import { silentLogger } from '../../../src/logger.ts';
+import { DEFAULT_USER_AGENT } from '../../../connectors/http.ts';
 import { goldStandardApiState, goldStandardRoutes } from '../../support/connectors/gold-standard.ts';
-import { startRegistryServer, type RegistryServer, type Route } from '../../support/registry-server.ts';
+import { useFetchHarness } from '../../support/fetch-harness.ts';
+import { collect, connectorError } from '../../support/connectors/records.ts';
+import type { RegistryServer } from '../../support/registry-server.ts';
 
 const state = goldStandardApiState();
 
-let http: HttpClient;
-let servers: RegistryServer[] = [];
-
-beforeEach(() => {
-  http = new HttpClient({ baseDelayMs: 5, maxDelayMs: 50, maxRetries: 1, timeoutMs: 5000, requestsPerSecondPerHost: 0 });
-});
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-  await http.close();
-});
-
-async function serve(route: Route = goldStandardRoutes(state)): Promise<RegistryServer> {
-  const server = await startRegistryServer(route);
-  servers.push(server);
-  return server;
-}
+const harness = useFetchHarness(() => goldStandardRoutes(state));
+const serve = harness.serve;
 
 function context(server: RegistryServer, signal?: AbortSignal): FetchContext {
-  return {
-    http,
-    // With a trailing slash, as a configured base URL may have one.
-    baseUrl: `${server.baseUrl}/`,
-    logger: silentLogger,
-    secrets: {},
-    watermark: null,
-    startedAt: new Date('2026-04-14T06:00:00Z'),
-    signal,
-  };
+  // With a trailing slash, as a configured base URL may have one.
+  return harness.context(`${server.baseUrl}/`, { signal });
 }
 
-async function fetchAll(ctx: FetchContext): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of goldStandard.fetch(ctx)) records.push(record);
-  return records;
-}
-
-async function fetchError(ctx: FetchContext): Promise<ConnectorError> {
-  const error = await fetchAll(ctx).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
+const fetchAll = (ctx: FetchContext): Promise<RawRecord[]> => collect(goldStandard.fetch(ctx));
+const fetchError = (ctx: FetchContext): Promise<ConnectorError> => connectorError(fetchAll(ctx));
 
 describe('goldStandard.fetch (public JSON API)', () => {
   it('pages through /projects (150 a page) and /credits (25 a page) until a short page, with the hub’s User-Agent', async () => {
@@ -151,7 +120,7 @@ describe('goldStandard.fetch (public JSON API)', () => {
   it('reports a credits page size above 25 the way the registry does: 403, a config failure', async () => {
     // Guards the emulator against drifting from the real API.
     const server = await serve();
-    const error = await http.request(`${server.baseUrl}/credits?page=1&size=26`).then(
+    const error = await harness.http.request(`${server.baseUrl}/credits?page=1&size=26`).then(
       () => null,
       (caught: unknown) => caught as ConnectorError,
     );

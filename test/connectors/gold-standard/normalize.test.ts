@@ -1,63 +1,22 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError, type NormalizedCredit, type NormalizedProject, type RawRecord, type Rejection } from '../../../connectors/contract.ts';
+import { describe, expect, it } from 'vitest';
+import type { Rejection } from '../../../connectors/contract.ts';
 import { goldStandard } from '../../../connectors/gold-standard/index.ts';
 import { goldStandardNaturalKey, parseMethodologies } from '../../../connectors/gold-standard/normalize.ts';
 import { goldStandardApiState, goldStandardLedgerTotals, readGoldStandardCsv } from '../../support/connectors/gold-standard.ts';
+import { connectorError, rowKinds, useNormalizedExports, withPayload } from '../../support/connectors/records.ts';
 import type { ProjectTotals } from '../../support/connectors/types.ts';
+import { replaceIn, useTempDirs } from '../../support/temp-dirs.ts';
 
 const fixtureDir = 'test/fixtures/registries/gold-standard';
 const files = readGoldStandardCsv(fixtureDir);
 
-async function readAll(dir: string): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of goldStandard.readExports(dir)) records.push(record);
-  return records;
-}
-
-let raws: RawRecord[] = [];
-const projects: NormalizedProject[] = [];
-const credits: NormalizedCredit[] = [];
-const rejections: { naturalKey: string; rejection: Rejection }[] = [];
-
-beforeAll(async () => {
-  raws = await readAll(fixtureDir);
-  for (const raw of raws) {
-    const result = goldStandard.normalize(raw);
-    if (result.ok) {
-      projects.push(...result.projects);
-      credits.push(...result.credits);
-    } else rejections.push({ naturalKey: raw.naturalKey, rejection: result.rejection });
-  }
-});
-
-function raw(sourceKind: string, naturalKey: string): RawRecord {
-  const found = raws.find((record) => record.sourceKind === sourceKind && record.naturalKey === naturalKey);
-  if (!found) throw new Error(`fixture has no ${sourceKind} record ${naturalKey}`);
-  return found;
-}
-
-function creditOf(naturalKey: string): NormalizedCredit {
-  const credit = credits.find((c) => c.naturalKey === naturalKey);
-  if (!credit) throw new Error(`no credit ${naturalKey}`);
-  return credit;
-}
-
-function project(id: string, completeness: NormalizedProject['completeness']): NormalizedProject {
-  const found = projects.find((p) => p.registryProjectId === id && p.completeness === completeness);
-  if (!found) throw new Error(`no ${completeness} project ${id}`);
-  return found;
-}
+const { raws, projects, credits, rejections, rawOf: raw, creditOf, projectOf: project, rejectionOf, readAll } = useNormalizedExports(goldStandard, fixtureDir);
 
 describe('Gold Standard exports read from a directory', () => {
   it('yields projects, then issuances, then retirements, keyed by GSID, serial and status:serial', () => {
-    expect(raws.map((record) => record.sourceKind)).toEqual([
-      ...files.projects.map(() => 'projects'),
-      ...files.issuances.map(() => 'issuances'),
-      ...files.retirements.map(() => 'retirements'),
-    ]);
+    expect(raws.map((record) => record.sourceKind)).toEqual(rowKinds({ projects: files.projects, issuances: files.issuances, retirements: files.retirements }));
     expect(raws.filter((r) => r.sourceKind === 'projects').map((r) => r.naturalKey)).toEqual(files.projects.map((row) => row.GSID));
     expect(raws.filter((r) => r.sourceKind === 'issuances').map((r) => r.naturalKey)).toEqual(files.issuances.map((row) => row['Serial Number']));
     expect(raws.filter((r) => r.sourceKind === 'retirements').map((r) => r.naturalKey)).toEqual(
@@ -284,12 +243,7 @@ describe('Gold Standard retirement rows', () => {
 
 describe('Gold Standard rows that cannot be normalized', () => {
   const issuanceSerial = 'GS1-1-UG-GS11236-16-2024-30307-1-19149';
-  const rejected = (sourceKind: string, key: string, change: Record<string, unknown>): Rejection => {
-    const record = raw(sourceKind, key);
-    const result = goldStandard.normalize({ ...record, payload: { ...record.payload, ...change } });
-    if (result.ok) throw new Error('expected a rejection');
-    return result.rejection;
-  };
+  const rejected = (sourceKind: string, key: string, change: Record<string, unknown>): Rejection => rejectionOf(withPayload(raw(sourceKind, key), change));
   const issuance = (change: Record<string, unknown>) => rejected('issuances', issuanceSerial, change);
 
   it('a quantity that disagrees with the serial is a quantity mismatch naming both numbers', () => {
@@ -411,11 +365,7 @@ describe('Gold Standard API records', () => {
 
   it('rejects blocks that contradict themselves or have an unknown status', () => {
     const record = apiCredit('GS1-1-UG-GS11236-16-2024-30307-1-19149');
-    const reject = (change: Record<string, unknown>) => {
-      const result = goldStandard.normalize({ ...record, payload: { ...record.payload, ...change } });
-      if (result.ok) throw new Error('expected a rejection');
-      return result.rejection;
-    };
+    const reject = (change: Record<string, unknown>) => rejectionOf(withPayload(record, change));
     expect(reject({ number_of_credits: 999_999_999 }).reason).toBe('quantity_mismatch');
     expect(reject({ ending_credit_number: 19148 })).toEqual({
       reason: 'inconsistent_reference',
@@ -435,20 +385,11 @@ describe('Gold Standard API records', () => {
 });
 
 describe('Gold Standard exports with damage', () => {
-  let dir = '';
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'gold-standard-exports-'));
-  });
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  function copyFixtures(): void {
-    for (const file of ['projects.csv', 'issuances.csv', 'retirements.csv']) writeFileSync(join(dir, file), readFileSync(join(fixtureDir, file)));
-  }
+  const tempDirs = useTempDirs();
+  const EXPORT_FILES = ['projects.csv', 'issuances.csv', 'retirements.csv'];
 
   it('stores a row with an extra cell as a malformed raw record and reads the rows after it', async () => {
-    copyFixtures();
+    const dir = tempDirs.copyOf(fixtureDir, EXPORT_FILES);
     const lines = readFileSync(join(fixtureDir, 'issuances.csv'), 'utf8').split('\n');
     lines[3] = `${lines[3]},surprise`;
     writeFileSync(join(dir, 'issuances.csv'), lines.join('\n'));
@@ -466,19 +407,15 @@ describe('Gold Standard exports with damage', () => {
   });
 
   it('stops with a format error naming a renamed column', async () => {
-    copyFixtures();
-    const text = readFileSync(join(fixtureDir, 'retirements.csv'), 'utf8').replace('Using Entity', 'Beneficiary');
-    writeFileSync(join(dir, 'retirements.csv'), text);
-    const error = await readAll(dir).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).failureType).toBe('format');
-    expect((error as ConnectorError).message).toContain('missing required column "Using Entity"');
+    const dir = tempDirs.copyOf(fixtureDir, EXPORT_FILES, replaceIn('retirements.csv', 'Using Entity', 'Beneficiary'));
+    const error = await connectorError(readAll(dir));
+    expect(error.failureType).toBe('format');
+    expect(error.message).toContain('missing required column "Using Entity"');
   });
 
   it('stops with a config error when an export file is missing', async () => {
-    const error = await readAll(join(dir, 'nowhere')).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).failureType).toBe('config');
-    expect((error as ConnectorError).message).toContain('projects.csv');
+    const error = await connectorError(readAll(join(tempDirs.make('gold-standard-exports-'), 'nowhere')));
+    expect(error.failureType).toBe('config');
+    expect(error.message).toContain('projects.csv');
   });
 });

@@ -1,54 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError, type FetchContext, type NormalizeResult, type RawRecord } from '../../../connectors/contract.ts';
-import { HttpClient } from '../../../connectors/http.ts';
+import { describe, expect, it } from 'vitest';
+import type { ConnectorError, FetchContext, NormalizeResult, RawRecord } from '../../../connectors/contract.ts';
 import { isometric } from '../../../connectors/isometric/index.ts';
-import { silentLogger } from '../../../src/logger.ts';
-import { startRegistryServer, type RegistryServer, type Route } from '../../support/registry-server.ts';
 import { ISOMETRIC_TEST_SECRET, isometricRoutes, readIsometricFiles } from '../../support/connectors/isometric.ts';
+import { useFetchHarness } from '../../support/fetch-harness.ts';
+import { collect, connectorError } from '../../support/connectors/records.ts';
+import type { RegistryServer } from '../../support/registry-server.ts';
 
 const fixtureDir = 'test/fixtures/registries/isometric';
 const files = readIsometricFiles();
 const SECRET_ENV = 'ISOMETRIC_CLIENT_SECRET';
 
-let http: HttpClient;
-let servers: RegistryServer[] = [];
-
-beforeEach(() => {
-  http = new HttpClient({ baseDelayMs: 5, maxDelayMs: 50, maxRetries: 1, timeoutMs: 5000, requestsPerSecondPerHost: 0 });
-});
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-  await http.close();
-});
-
-async function serve(route: Route = isometricRoutes()): Promise<RegistryServer> {
-  const server = await startRegistryServer(route);
-  servers.push(server);
-  return server;
-}
+const harness = useFetchHarness(() => isometricRoutes());
+const serve = harness.serve;
 
 function context(server: RegistryServer, secrets: Record<string, string> = { [SECRET_ENV]: ISOMETRIC_TEST_SECRET }): FetchContext {
-  return { http, baseUrl: `${server.baseUrl}/`, logger: silentLogger, secrets, watermark: null, startedAt: new Date('2026-04-15T00:00:00Z') };
+  return harness.context(`${server.baseUrl}/`, { secrets, startedAt: new Date('2026-04-15T00:00:00Z') });
 }
 
-async function fetchAll(ctx: FetchContext): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of isometric.fetch(ctx)) records.push(record);
-  return records;
-}
-
-async function failure(ctx: FetchContext): Promise<ConnectorError> {
-  const error = await fetchAll(ctx).catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
-async function exported(): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of isometric.readExports(fixtureDir)) records.push(record);
-  return records;
-}
+const fetchAll = (ctx: FetchContext): Promise<RawRecord[]> => collect(isometric.fetch(ctx));
+const failure = (ctx: FetchContext): Promise<ConnectorError> => connectorError(fetchAll(ctx));
+const exported = (): Promise<RawRecord[]> => collect(isometric.readExports(fixtureDir));
 
 describe('isometric.fetch (registry API, cursor paging)', () => {
   it('reads projects, issuances and retirements page by page with the client secret, 50 at a time', async () => {

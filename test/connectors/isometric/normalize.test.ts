@@ -1,71 +1,22 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError, type NormalizedCredit, type NormalizedProject, type RawRecord, type Rejection } from '../../../connectors/contract.ts';
+import { describe, expect, it } from 'vitest';
 import { isometric } from '../../../connectors/isometric/index.ts';
 import { isometricNaturalKey } from '../../../connectors/isometric/normalize.ts';
+import { connectorError, readFixtureCsv, rowKinds, useNormalizedExports, withPayload } from '../../support/connectors/records.ts';
+import { replaceIn, useTempDirs } from '../../support/temp-dirs.ts';
 
 const fixtureDir = 'test/fixtures/registries/isometric';
-const csvRows = (file: string) => parse(readFileSync(join(fixtureDir, file)), { columns: true, bom: true }) as Record<string, string>[];
-const projectRows = csvRows('projects.csv');
-const issuanceRows = csvRows('issuances.csv');
-const retirementRows = csvRows('retirements.csv');
+const projectRows = readFixtureCsv(fixtureDir, 'projects.csv');
+const issuanceRows = readFixtureCsv(fixtureDir, 'issuances.csv');
+const retirementRows = readFixtureCsv(fixtureDir, 'retirements.csv');
 
-async function readAll(dir: string): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of isometric.readExports(dir)) records.push(record);
-  return records;
-}
-
-let raws: RawRecord[] = [];
-const projects: NormalizedProject[] = [];
-const credits: NormalizedCredit[] = [];
-const rejections: { naturalKey: string; rejection: Rejection }[] = [];
-
-beforeAll(async () => {
-  raws = await readAll(fixtureDir);
-  for (const raw of raws) {
-    const result = isometric.normalize(raw);
-    if (result.ok) {
-      projects.push(...result.projects);
-      credits.push(...result.credits);
-    } else {
-      rejections.push({ naturalKey: raw.naturalKey, rejection: result.rejection });
-    }
-  }
-});
-
-const fullProject = (id: string): NormalizedProject => {
-  const project = projects.find((p) => p.registryProjectId === id && p.completeness === 'full');
-  if (!project) throw new Error(`no full project ${id}`);
-  return project;
-};
-const creditOf = (key: string): NormalizedCredit => {
-  const credit = credits.find((c) => c.naturalKey === key);
-  if (!credit) throw new Error(`no credit ${key}`);
-  return credit;
-};
-const rawOf = (sourceKind: string, key: string): RawRecord => {
-  const raw = raws.find((r) => r.sourceKind === sourceKind && r.naturalKey === key);
-  if (!raw) throw new Error(`no ${sourceKind} record ${key}`);
-  return raw;
-};
-const rejectionOf = (raw: RawRecord): Rejection => {
-  const result = isometric.normalize(raw);
-  if (result.ok) throw new Error('expected a rejection');
-  return result.rejection;
-};
-const withPayload = (raw: RawRecord, changes: Record<string, unknown>): RawRecord => ({ ...raw, payload: { ...raw.payload, ...changes } });
+const { raws, projects, credits, rejections, projectOf: fullProject, creditOf, rawOf, rejectionOf, readAll } = useNormalizedExports(isometric, fixtureDir);
 
 describe('Isometric exports read from a directory', () => {
+  const tempDirs = useTempDirs();
+  const EXPORT_FILES = ['projects.csv', 'issuances.csv', 'retirements.csv'];
+
   it('yields every row of the three files, in order, keyed by the registry ids', () => {
-    expect(raws.map((raw) => raw.sourceKind)).toEqual([
-      ...projectRows.map(() => 'projects'),
-      ...issuanceRows.map(() => 'issuances'),
-      ...retirementRows.map(() => 'retirements'),
-    ]);
+    expect(raws.map((raw) => raw.sourceKind)).toEqual(rowKinds({ projects: projectRows, issuances: issuanceRows, retirements: retirementRows }));
     expect(raws.map((raw) => raw.naturalKey)).toEqual([
       ...projectRows.map((row) => row.id),
       ...issuanceRows.map((row) => row.id),
@@ -88,26 +39,14 @@ describe('Isometric exports read from a directory', () => {
   });
 
   it('stops with a format error naming a column the export no longer has', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'isometric-'));
-    try {
-      for (const file of ['projects.csv', 'issuances.csv', 'retirements.csv']) {
-        writeFileSync(join(dir, file), readFileSync(join(fixtureDir, file)));
-      }
-      const text = readFileSync(join(fixtureDir, 'issuances.csv'), 'utf8');
-      writeFileSync(join(dir, 'issuances.csv'), text.replace('issued_at,', 'issue_date,'));
-      const error = await readAll(dir).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(ConnectorError);
-      expect((error as ConnectorError).failureType).toBe('format');
-      expect((error as ConnectorError).message).toContain('missing required column "issued_at"');
+    const error = await connectorError(readAll(tempDirs.copyOf(fixtureDir, EXPORT_FILES, replaceIn('issuances.csv', 'issued_at,', 'issue_date,'))));
+    expect(error.failureType).toBe('format');
+    expect(error.message).toContain('missing required column "issued_at"');
 
-      rmSync(join(dir, 'retirements.csv'));
-      writeFileSync(join(dir, 'issuances.csv'), text);
-      const missing = await readAll(dir).catch((caught: unknown) => caught);
-      expect((missing as ConnectorError).failureType).toBe('config');
-      expect((missing as ConnectorError).message).toContain('retirements.csv');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    // The exports without retirements.csv.
+    const missing = await connectorError(readAll(tempDirs.copyOf(fixtureDir, ['projects.csv', 'issuances.csv'])));
+    expect(missing.failureType).toBe('config');
+    expect(missing.message).toContain('retirements.csv');
   });
 });
 

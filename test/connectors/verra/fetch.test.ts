@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError, type FetchContext, type RawRecord } from '../../../connectors/contract.ts';
-import { HttpClient } from '../../../connectors/http.ts';
+import { describe, expect, it } from 'vitest';
+import type { FetchContext, RawRecord } from '../../../connectors/contract.ts';
 import { verra } from '../../../connectors/verra/index.ts';
-import { silentLogger } from '../../../src/logger.ts';
-import { readCsvExport, startRegistryServer, verraRoutes, type RegistryServer, type Route } from '../../support/registry-server.ts';
+import { useFetchHarness } from '../../support/fetch-harness.ts';
+import { collect, connectorError } from '../../support/connectors/records.ts';
+import { readCsvExport, verraRoutes, type RegistryServer } from '../../support/registry-server.ts';
 
 const fixtureDir = 'test/fixtures/registries/verra';
 const projectsFile = readCsvExport(`${fixtureDir}/projects.csv`);
@@ -12,42 +12,15 @@ const transactionsFile = readCsvExport(`${fixtureDir}/transactions.csv`);
 const PROJECTS_PATH = '/uiapi/resource/resource/search';
 const UNITS_PATH = '/uiapi/asset/asset/search';
 
-let http: HttpClient;
-let servers: RegistryServer[] = [];
-
-beforeEach(() => {
-  http = new HttpClient({ baseDelayMs: 5, maxDelayMs: 50, maxRetries: 1, timeoutMs: 5000, requestsPerSecondPerHost: 0 });
-});
-afterEach(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-  servers = [];
-  await http.close();
-});
-
-async function serve(route: Route = verraRoutes(fixtureDir)): Promise<RegistryServer> {
-  const server = await startRegistryServer(route);
-  servers.push(server);
-  return server;
-}
+const harness = useFetchHarness(() => verraRoutes(fixtureDir));
+const serve = harness.serve;
 
 function context(server: RegistryServer, signal?: AbortSignal): FetchContext {
-  return {
-    http,
-    // With a trailing slash, as a configured base URL may have one.
-    baseUrl: `${server.baseUrl}/`,
-    logger: silentLogger,
-    secrets: {},
-    watermark: null,
-    startedAt: new Date('2026-04-14T06:00:00Z'),
-    signal,
-  };
+  // With a trailing slash, as a configured base URL may have one.
+  return harness.context(`${server.baseUrl}/`, { signal });
 }
 
-async function fetchAll(ctx: FetchContext): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of verra.fetch(ctx)) records.push(record);
-  return records;
-}
+const fetchAll = (ctx: FetchContext): Promise<RawRecord[]> => collect(verra.fetch(ctx));
 
 function jsonBody(body: string): Record<string, unknown> {
   return JSON.parse(body || '{}') as Record<string, unknown>;
@@ -120,10 +93,9 @@ describe('verra.fetch (old uiapi CSV export)', () => {
     for (const contentType of ['text/html; charset=utf-8', 'text/plain']) {
       const routes = verraRoutes(fixtureDir);
       const server = await serve((request) => (routes(request) ? { headers: { 'content-type': contentType }, body: shell } : null));
-      const error = await fetchAll(context(server)).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(ConnectorError);
-      expect((error as ConnectorError).failureType).toBe('format');
-      expect((error as ConnectorError).message).toContain('S&P Global');
+      const error = await connectorError(fetchAll(context(server)));
+      expect(error.failureType).toBe('format');
+      expect(error.message).toContain('S&P Global');
       expect(server.requests.map((request) => request.path)).toEqual([PROJECTS_PATH]);
     }
   });
@@ -131,28 +103,25 @@ describe('verra.fetch (old uiapi CSV export)', () => {
   it('fails with a format error when the server injects an HTML page into the VCU export', async () => {
     const server = await serve();
     server.fail(UNITS_PATH, { kind: 'html' });
-    const error = await fetchAll(context(server)).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).failureType).toBe('format');
-    expect((error as ConnectorError).message).toContain('S&P Global');
+    const error = await connectorError(fetchAll(context(server)));
+    expect(error.failureType).toBe('format');
+    expect(error.message).toContain('S&P Global');
   });
 
   it('fails with a format error naming a column the export no longer has', async () => {
     const server = await serve();
     server.fail(UNITS_PATH, { kind: 'rename-column', from: 'Quantity Issued', to: 'Quantity' });
-    const error = await fetchAll(context(server)).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).failureType).toBe('format');
-    expect((error as ConnectorError).message).toContain('"Quantity Issued"');
+    const error = await connectorError(fetchAll(context(server)));
+    expect(error.failureType).toBe('format');
+    expect(error.message).toContain('"Quantity Issued"');
     expect(server.requests.map((request) => request.path)).toEqual([PROJECTS_PATH, UNITS_PATH]);
   });
 
   it('fails with a format error when the project list is empty', async () => {
     const server = await serve();
     server.fail(PROJECTS_PATH, { kind: 'replace-body', body: '' });
-    const error = await fetchAll(context(server)).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).message).toContain('no header row');
+    const error = await connectorError(fetchAll(context(server)));
+    expect(error.message).toContain('no header row');
   });
 
   it('stops between months when the run is aborted', async () => {

@@ -1,71 +1,27 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConnectorError,
-  type NormalizedCredit,
-  type NormalizedProject,
-  type RawRecord,
-  type Rejection,
-} from '../../../connectors/contract.ts';
+import { describe, expect, it } from 'vitest';
+import type { NormalizedCredit, RawRecord, Rejection } from '../../../connectors/contract.ts';
 import { verra } from '../../../connectors/verra/index.ts';
 import { verraNaturalKey } from '../../../connectors/verra/normalize.ts';
+import { connectorError, readFixtureCsv, rowKinds, useNormalizedExports } from '../../support/connectors/records.ts';
+import { replaceIn, useTempDirs } from '../../support/temp-dirs.ts';
 
 const fixtureDir = 'test/fixtures/registries/verra';
-const csvRows = (file: string) =>
-  parse(readFileSync(join(fixtureDir, file)), { columns: true, bom: true }) as Record<string, string>[];
-const projectRows = csvRows('projects.csv');
-const transactionRows = csvRows('transactions.csv');
+const projectRows = readFixtureCsv(fixtureDir, 'projects.csv');
+const transactionRows = readFixtureCsv(fixtureDir, 'transactions.csv');
 const quantity = (text: string) => Number(text.replaceAll(',', ''));
 
-async function readAll(dir: string): Promise<RawRecord[]> {
-  const records: RawRecord[] = [];
-  for await (const record of verra.readExports(dir)) records.push(record);
-  return records;
-}
-
-let raws: RawRecord[] = [];
-const projects: NormalizedProject[] = [];
-const credits: NormalizedCredit[] = [];
-const rejections: { naturalKey: string; rejection: Rejection }[] = [];
-
-beforeAll(async () => {
-  raws = await readAll(fixtureDir);
-  for (const raw of raws) {
-    const result = verra.normalize(raw);
-    if (result.ok) {
-      projects.push(...result.projects);
-      credits.push(...result.credits);
-    } else {
-      rejections.push({ naturalKey: raw.naturalKey, rejection: result.rejection });
-    }
-  }
-});
-
-function transactionRaw(serial: string): RawRecord {
-  const raw = raws.find((record) => record.sourceKind === 'transactions' && record.naturalKey === serial);
-  if (!raw) throw new Error(`fixture has no block ${serial}`);
-  return raw;
-}
+const { raws, projects, credits, rejections, rawOf, projectOf: fullProject, readAll } = useNormalizedExports(verra, fixtureDir);
+const transactionRaw = (serial: string): RawRecord => rawOf('transactions', serial);
 
 function creditsOf(serial: string): NormalizedCredit[] {
   return credits.filter((credit) => credit.serialNumber === serial);
 }
 
-function fullProject(id: string): NormalizedProject {
-  const project = projects.find((p) => p.registryProjectId === id && p.completeness === 'full');
-  if (!project) throw new Error(`no full project ${id}`);
-  return project;
-}
-
 describe('Verra exports read from a directory', () => {
   it('yields every row of both files, projects first, keyed by project ID and serial number', () => {
-    expect(raws.map((raw) => raw.sourceKind)).toEqual([
-      ...projectRows.map(() => 'projects'),
-      ...transactionRows.map(() => 'transactions'),
-    ]);
+    expect(raws.map((raw) => raw.sourceKind)).toEqual(rowKinds({ projects: projectRows, transactions: transactionRows }));
     expect(raws.filter((raw) => raw.sourceKind === 'projects').map((raw) => raw.naturalKey)).toEqual(projectRows.map((row) => row.ID));
     expect(raws.filter((raw) => raw.sourceKind === 'transactions').map((raw) => raw.naturalKey)).toEqual(
       transactionRows.map((row) => row['Serial Number']),
@@ -332,18 +288,13 @@ describe('verraNaturalKey', () => {
 });
 
 describe('Verra exports with damage', () => {
-  let dir = '';
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'verra-exports-'));
-  });
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const tempDirs = useTempDirs();
+  const exportFiles = ['projects.csv', 'transactions.csv'];
 
   it('stores a row with an extra cell as a malformed raw record and reads the rows after it', async () => {
+    const dir = tempDirs.copyOf(fixtureDir, exportFiles);
     const lines = readFileSync(join(fixtureDir, 'transactions.csv'), 'utf8').split('\n');
     lines[3] = `${lines[3]},surprise`;
-    writeFileSync(join(dir, 'projects.csv'), readFileSync(join(fixtureDir, 'projects.csv')));
     writeFileSync(join(dir, 'transactions.csv'), lines.join('\n'));
 
     const records = (await readAll(dir)).filter((raw) => raw.sourceKind === 'transactions');
@@ -360,18 +311,14 @@ describe('Verra exports with damage', () => {
   });
 
   it('stops with a format error naming a renamed column', async () => {
-    const text = readFileSync(join(fixtureDir, 'projects.csv'), 'utf8').replace('Country/Area', 'Country');
-    writeFileSync(join(dir, 'projects.csv'), text);
-    const error = await readAll(dir).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).failureType).toBe('format');
-    expect((error as ConnectorError).message).toContain('missing required column "Country/Area"');
+    const error = await connectorError(readAll(tempDirs.copyOf(fixtureDir, exportFiles, replaceIn('projects.csv', 'Country/Area', 'Country'))));
+    expect(error.failureType).toBe('format');
+    expect(error.message).toContain('missing required column "Country/Area"');
   });
 
   it('stops with a config error when an export file is missing', async () => {
-    const error = await readAll(join(dir, 'nowhere')).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ConnectorError);
-    expect((error as ConnectorError).failureType).toBe('config');
-    expect((error as ConnectorError).message).toContain('projects.csv');
+    const error = await connectorError(readAll(join(tempDirs.make('verra-exports-'), 'nowhere')));
+    expect(error.failureType).toBe('config');
+    expect(error.message).toContain('projects.csv');
   });
 });
