@@ -17,6 +17,8 @@ import { runSyncJob } from './ingest/sync-job.ts';
 import type { SyncResult } from './ingest/sync-runner.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProgress } from './progress.ts';
+import { keysCommand } from './auth/keys.command.ts';
+import { matchCommand } from './matching/command.ts';
 
 const program = new Command('hub')
   .description('Carbon Registry Hub: registry connectors, CCP labels, double-counting flags and a GraphQL API')
@@ -195,5 +197,8 @@ function printSummary(results: readonly SyncResult[]): void {
     })),
   );
 }
+
+program.addCommand(matchCommand);
+program.addCommand(keysCommand);
 
 await program.parseAsync(process.argv);
