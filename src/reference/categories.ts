@@ -15,6 +15,9 @@ interface ProtocolEntry {
 const dataDir = new URL('./data/', import.meta.url);
 const protocols = JSON.parse(readFileSync(new URL('offsetsdb-all-protocol-mapping.json', dataDir), 'utf8')) as Record<string, ProtocolEntry>;
 const types = JSON.parse(readFileSync(new URL('offsetsdb-type-category-mapping.json', dataDir), 'utf8')) as Record<string, { category: string }>;
+/** The hub's own additions for types OffsetsDB's map does not know (see the file's note). */
+const hubTypes = JSON.parse(readFileSync(new URL('hub-type-categories.json', dataDir), 'utf8')) as Record<string, string>;
+const typeCategory = (type: string): string | undefined => types[textKey(type)]?.category ?? hubTypes[textKey(type)];
 
 const textKey = (value: string) => value.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
 
@@ -46,7 +49,7 @@ export function categorize(project: { methodologies: readonly MethodologyRef[]; 
   }
   for (const type of project.projectTypes) {
     // APX registries qualify the type: `Mine Methane Capture - ARB Compliance`, `Forestry - MX`.
-    const category = types[textKey(type)]?.category ?? types[textKey(type.split(' - ')[0]!)]?.category;
+    const category = typeCategory(type) ?? typeCategory(type.split(' - ')[0]!);
     if (category) return category;
   }
   return null;

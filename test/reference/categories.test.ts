@@ -20,6 +20,8 @@ describe('category vocabulary', () => {
     );
     expect(categorize({ methodologies: [], projectTypes: ['Improved Forest Management'] })).toBe('forest');
     expect(categorize({ methodologies: [], projectTypes: ['Mine Methane Capture - ARB Compliance'] })).toBe('ghg-management');
+    expect(categorize({ methodologies: [], projectTypes: ['PV'] })).toBe('renewable-energy');
+    expect(categorize({ methodologies: [], projectTypes: ['Forest Carbon'] })).toBe('forest');
     expect(categorize({ methodologies: [{ id: 'NOT-A-METHOD', version: null }], projectTypes: ['Not a type'] })).toBeNull();
   });
 
