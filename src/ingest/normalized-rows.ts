@@ -11,6 +11,7 @@ import { credits, projects } from '../db/schema.ts';
 import { normalizeName } from '../../connectors/common/values.ts';
 import { categorize } from '../reference/categories.ts';
 import { contentHash } from './content-hash.ts';
+import { upsertFromJson } from './json-upsert.ts';
 
 export interface WriteCounts {
   inserted: number;
@@ -296,15 +297,14 @@ export async function upsertCredits(db: Executor, batch: readonly CreditWithSour
   }
   const rows = [...byKey.values()];
   if (rows.length === 0) return emptyCounts();
-  const returned = await db
-    .insert(credits)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [credits.programId, credits.naturalKey],
-      set: { ...fromExcluded(credits, creditContentKeys), updatedAt: sql`now()`, vanishedAt: sql`null` },
-      // A credit that comes back after vanishing is brought back even when its content is the same.
-      setWhere: sql`${credits.contentHash} is distinct from excluded.content_hash or ${credits.vanishedAt} is not null`,
-    })
-    .returning({ inserted: sql<boolean>`(xmax = 0)` });
+  // The batch as one jsonb parameter, not one parameter per cell (see json-upsert.ts).
+  const returned = await upsertFromJson(db, {
+    table: credits,
+    rows,
+    target: [credits.programId, credits.naturalKey],
+    set: { ...fromExcluded(credits, creditContentKeys), updatedAt: sql`now()`, vanishedAt: sql`null` },
+    // A credit that comes back after vanishing is brought back even when its content is the same.
+    setWhere: sql`${credits.contentHash} is distinct from excluded.content_hash or ${credits.vanishedAt} is not null`,
+  });
   return countReturned(rows.length, returned);
 }

@@ -1,0 +1,93 @@
+/**
+ * Checks a generated data set through the connectors themselves: every record of every
+ * format normalizes without rejection, serial ranges of one namespace overlap only where an
+ * overlap was planted, and every planted re-listing shares a vintage with its original.
+ */
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Connector, RawRecord } from '../../connectors/contract.ts';
+import { goldStandard } from '../../connectors/gold-standard/index.ts';
+import { GOLD_STANDARD_SOURCES, goldStandardNaturalKey } from '../../connectors/gold-standard/normalize.ts';
+import { verra } from '../../connectors/verra/index.ts';
+import type { Manifest } from './manifest.ts';
+
+export interface CheckReport {
+  records: Record<string, number>;
+  rejected: { source: string; naturalKey: string; reason: string; detail: string }[];
+  /** Overlapping issuance blocks found, as `namespace first..last / first..last`. */
+  overlaps: string[];
+  problems: string[];
+}
+
+/** The Gold Standard API view of a data set, record by record, as `fetch` would yield it. */
+export async function* goldStandardApiRecords(dir: string): AsyncIterable<RawRecord> {
+  for (const [file, sourceKind] of [
+    ['api-projects.ndjson', GOLD_STANDARD_SOURCES.apiProjects],
+    ['api-credits.ndjson', GOLD_STANDARD_SOURCES.apiCredits],
+  ] as const) {
+    for await (const line of createInterface({ input: createReadStream(join(dir, 'gold-standard', file)), crlfDelay: Infinity })) {
+      if (line === '') continue;
+      const payload = JSON.parse(line) as Record<string, unknown>;
+      yield { sourceKind, naturalKey: goldStandardNaturalKey(sourceKind, payload), payload };
+    }
+  }
+}
+
+export async function checkDataset(dir: string, manifest: Manifest): Promise<CheckReport> {
+  const report: CheckReport = { records: {}, rejected: [], overlaps: [], problems: [] };
+  const blocks = new Map<string, [number, number][]>();
+
+  const sources: [string, Connector, AsyncIterable<RawRecord>][] = [
+    ['verra (CSV)', verra, verra.readExports(join(dir, 'verra'))],
+    ['gold-standard (CSV)', goldStandard, goldStandard.readExports(join(dir, 'gold-standard'))],
+    ['gold-standard (API)', goldStandard, goldStandardApiRecords(dir)],
+  ];
+  for (const [label, connector, records] of sources) {
+    let count = 0;
+    for await (const record of records) {
+      count += 1;
+      const result = connector.normalize(record);
+      if (!result.ok) {
+        report.rejected.push({ source: label, naturalKey: record.naturalKey, ...result.rejection, detail: result.rejection.detail });
+        continue;
+      }
+      // Issuances of the CSV formats (whole batches for Gold Standard) carry the issued ranges.
+      if (label.endsWith('(API)')) continue;
+      for (const credit of result.credits) {
+        if (credit.kind !== 'issuance' || credit.serialBlock === null) continue;
+        const { namespace, firstUnit, lastUnit } = credit.serialBlock;
+        const list = blocks.get(namespace);
+        if (list) list.push([firstUnit, lastUnit]);
+        else blocks.set(namespace, [[firstUnit, lastUnit]]);
+      }
+    }
+    report.records[label] = count;
+  }
+
+  for (const [namespace, ranges] of blocks) {
+    ranges.sort((a, b) => a[0] - b[0]);
+    let reach: [number, number] | null = null;
+    for (const range of ranges) {
+      if (reach && range[0] <= reach[1]) report.overlaps.push(`${namespace} ${reach[0]}..${reach[1]} / ${range[0]}..${range[1]}`);
+      if (!reach || range[1] > reach[1]) reach = range;
+    }
+  }
+
+  const expected = {
+    'verra (CSV)': manifest.counts.verra.projects + manifest.counts.verra.blockRows,
+    'gold-standard (CSV)': manifest.counts.goldStandard.projects + manifest.counts.goldStandard.issuanceRows + manifest.counts.goldStandard.retirementRows,
+    'gold-standard (API)': manifest.counts.goldStandard.projects + manifest.counts.goldStandard.apiBlocks,
+  };
+  for (const [label, count] of Object.entries(expected)) {
+    if (report.records[label] !== count) report.problems.push(`${label}: read ${report.records[label]} records, the manifest says ${count}`);
+  }
+  if (report.overlaps.length !== manifest.serialOverlaps.length) {
+    report.problems.push(`${report.overlaps.length} overlapping serial ranges found, ${manifest.serialOverlaps.length} planted`);
+  }
+  for (const duplicate of manifest.duplicates) {
+    if (duplicate.overlappingVintages.length === 0) report.problems.push(`${duplicate.id}: no vintage in common with its original`);
+  }
+  if (report.rejected.length > 0) report.problems.push(`${report.rejected.length} records rejected by normalize`);
+  return report;
+}

@@ -1,0 +1,130 @@
+/**
+ * The scale generator: registry exports in each registry's real format, sampled from the
+ * real fixtures, at `scale` × 1 % of the market (registries.md §12), with planted duplicates.
+ *
+ *   npm run bench -- generate --scale 100            # Verra + Gold Standard at market size
+ *   npm run hub -- sync --from-dir bench/.data/scale-100-seed-1   # load it like an export folder
+ *
+ * Output (laid out like test/fixtures/registries, so `hub sync --from-dir` reads it):
+ *   <dir>/verra/{projects,transactions}.csv
+ *   <dir>/gold-standard/{projects,issuances,retirements}.csv, api-{projects,credits}.ndjson
+ *   <dir>/manifest.json   sizes, parameters, planted duplicates
+ *
+ * Rows are written as they are made; memory holds a few numbers per project and one
+ * project's blocks at a time, never the exports.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { loadFixtures } from './fixtures.ts';
+import { writeGoldStandard } from './gold-standard.ts';
+import { generatorVersion, readManifest, writeManifest, type Manifest, type PlannedSizes } from './manifest.ts';
+import { Random } from './random.ts';
+import { writeVerra } from './verra.ts';
+
+/** Market sizes of the generated formats, registries.md §12 (Verra: old VCU export; Gold Standard: API blocks). */
+export const marketSizes: PlannedSizes = {
+  verra: { projects: 5_245, blockRows: 319_336 },
+  goldStandard: { projects: 4_141, apiBlocks: 182_989 },
+};
+
+/** Scale 1 is this fraction of the market; `--scale 100` is the market. */
+export const baseFraction = 0.01;
+
+export interface GenerateOptions {
+  /** Root folder; the data set goes to `<root>/scale-<scale>-seed-<seed>`. */
+  root: string;
+  scale: number;
+  seed: number;
+  /** Cross-program duplicates to plant (default: 5 % of Verra's projects, at least 3). */
+  duplicates?: number;
+  /** Double-issued Verra blocks to plant (default: as many as duplicates). */
+  serialOverlaps?: number;
+  fixturesDir?: string;
+  /** Rewrite even when a data set with the same parameters exists. */
+  force?: boolean;
+}
+
+export const defaultDataRoot = resolve(import.meta.dirname, '..', '.data');
+
+export function datasetDir(root: string, scale: number, seed: number): string {
+  return join(root, `scale-${scale}-seed-${seed}`);
+}
+
+export function plannedSizes(scale: number): PlannedSizes {
+  const size = (market: number) => Math.max(1, Math.round(market * baseFraction * scale));
+  return {
+    verra: { projects: size(marketSizes.verra.projects), blockRows: size(marketSizes.verra.blockRows) },
+    goldStandard: { projects: size(marketSizes.goldStandard.projects), apiBlocks: size(marketSizes.goldStandard.apiBlocks) },
+  };
+}
+
+/** Generates the data set unless one with the same parameters and generator version is there. */
+export async function ensureDataset(options: GenerateOptions): Promise<{ dir: string; manifest: Manifest; reused: boolean }> {
+  const dir = datasetDir(options.root, options.scale, options.seed);
+  const planned = plannedSizes(options.scale);
+  const duplicates = options.duplicates ?? defaultDuplicates(planned);
+  const serialOverlaps = options.serialOverlaps ?? duplicates;
+  const existing = options.force ? null : await readManifest(dir);
+  if (
+    existing &&
+    existing.generatorVersion === generatorVersion &&
+    existing.seed === options.seed &&
+    existing.scale === options.scale &&
+    existing.requested.duplicates === duplicates &&
+    existing.requested.serialOverlaps === serialOverlaps
+  ) {
+    return { dir, manifest: existing, reused: true };
+  }
+  return { dir, manifest: await generate(dir, options, planned, duplicates, serialOverlaps), reused: false };
+}
+
+function defaultDuplicates(planned: PlannedSizes): number {
+  return Math.max(3, Math.round(planned.verra.projects * 0.05));
+}
+
+async function generate(dir: string, options: GenerateOptions, planned: PlannedSizes, duplicates: number, serialOverlaps: number): Promise<Manifest> {
+  const started = performance.now();
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, 'verra'), { recursive: true });
+  await mkdir(join(dir, 'gold-standard'), { recursive: true });
+  const fixtures = loadFixtures(options.fixturesDir);
+  const random = new Random(options.seed);
+
+  const verra = await writeVerra({
+    dir: join(dir, 'verra'),
+    random: random.fork('verra'),
+    fixtures: fixtures.verra,
+    projects: planned.verra.projects,
+    blockRows: planned.verra.blockRows,
+    relist: duplicates,
+    overlaps: serialOverlaps,
+  });
+  const goldStandard = await writeGoldStandard({
+    dir: join(dir, 'gold-standard'),
+    random: random.fork('gold-standard'),
+    fixtures: fixtures.goldStandard,
+    projects: planned.goldStandard.projects,
+    apiBlocks: planned.goldStandard.apiBlocks,
+    relistSources: verra.relistSources,
+  });
+
+  const manifest: Manifest = {
+    generatorVersion,
+    seed: options.seed,
+    scale: options.scale,
+    baseFraction,
+    requested: { duplicates, serialOverlaps },
+    planned,
+    counts: { verra: verra.counts, goldStandard: goldStandard.counts },
+    duplicates: goldStandard.duplicates,
+    serialOverlaps: verra.serialOverlaps,
+    layout: {
+      verra: ['projects.csv', 'transactions.csv'],
+      'gold-standard': ['projects.csv', 'issuances.csv', 'retirements.csv', 'api-projects.ndjson', 'api-credits.ndjson'],
+    },
+    generatedAt: new Date().toISOString(),
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+  await writeManifest(dir, manifest);
+  return manifest;
+}

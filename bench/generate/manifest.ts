@@ -1,0 +1,108 @@
+/**
+ * What a generated data set holds: its parameters, its sizes, and the duplicates planted in
+ * it. The matching benchmark (to come) scores the matcher against `duplicates`; the ingest
+ * benchmark checks its row counts against `counts`.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NamePerturbation } from './names.ts';
+
+/** Bump whenever the generator's output changes for the same parameters: cached data sets are then rewritten. */
+export const generatorVersion = 1;
+
+export interface PlannedSizes {
+  verra: { projects: number; blockRows: number };
+  goldStandard: { projects: number; apiBlocks: number };
+}
+
+export interface VerraCounts {
+  projects: number;
+  /** Rows of transactions.csv (VCU blocks in their current state). */
+  blockRows: number;
+  /** Blocks with a retirement/cancellation date: each yields a second credit row. */
+  retiredBlocks: number;
+  issuingProjects: number;
+}
+
+export interface GoldStandardCounts {
+  projects: number;
+  issuingProjects: number;
+  /** CSV export rows. */
+  issuanceRows: number;
+  retirementRows: number;
+  /** Blocks the public API lists (`/credits`): what a sync over HTTP reads. */
+  apiBlocks: number;
+  /** API blocks that are retired or cancelled: each yields a second credit row. */
+  apiRetiredOrCancelled: number;
+}
+
+/** The same activity listed in two programs, named differently, with overlapping vintages. */
+export interface CrossProgramDuplicate {
+  kind: 'cross-program-relisting';
+  id: string;
+  original: PlantedProject;
+  relisted: PlantedProject;
+  perturbations: NamePerturbation[];
+  countryCode: string | null;
+  overlappingVintages: number[];
+}
+
+export interface PlantedProject {
+  programId: string;
+  registryProjectId: string;
+  name: string;
+  countryName: string;
+  vintages: number[];
+  /** Units issued to the project over all its blocks. */
+  issued: number;
+}
+
+/** Two blocks of different projects whose unit ranges overlap inside one serial namespace (double issuance). */
+export interface SerialOverlap {
+  kind: 'serial-overlap';
+  id: string;
+  programId: string;
+  namespace: string;
+  first: PlantedBlock;
+  second: PlantedBlock;
+  overlappingUnits: number;
+}
+
+export interface PlantedBlock {
+  registryProjectId: string;
+  serialNumber: string;
+  firstUnit: number;
+  lastUnit: number;
+}
+
+export interface Manifest {
+  generatorVersion: number;
+  seed: number;
+  scale: number;
+  /** Fraction of the market (registries.md §12) that scale 1 stands for. */
+  baseFraction: number;
+  /** Planted duplicates asked for (fewer are planted when there are not enough issuing projects). */
+  requested: { duplicates: number; serialOverlaps: number };
+  planned: PlannedSizes;
+  counts: { verra: VerraCounts; goldStandard: GoldStandardCounts };
+  duplicates: CrossProgramDuplicate[];
+  serialOverlaps: SerialOverlap[];
+  /** Folders, laid out like test/fixtures/registries (`hub sync --from-dir`). */
+  layout: Record<string, string[]>;
+  generatedAt: string;
+  seconds: number;
+}
+
+export const manifestFile = 'manifest.json';
+
+export async function readManifest(dir: string): Promise<Manifest | null> {
+  try {
+    return JSON.parse(await readFile(join(dir, manifestFile), 'utf8')) as Manifest;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
+  await writeFile(join(dir, manifestFile), JSON.stringify(manifest, null, 2) + '\n');
+}

@@ -1,0 +1,316 @@
+/**
+ * The bench's output: every figure next to its baseline, the ratio, the goal and PASS/FAIL,
+ * printed as text, stored as JSON (bench/results/<driver>.json) and, with --write-docs,
+ * written into docs/benchmarks.md between the markers of its driver (and scale, when not 1).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { BenchResult, ScaleRun } from './run.ts';
+import { resultsDir } from './run.ts';
+import { decimal, integer, markdownTable, megabytes, milliseconds, textTable } from './support/table.ts';
+
+/** Goals of issue 6, and how "flat" is read. */
+export const goals = {
+  /** Full sync rows/s ÷ COPY rows/s of the same rows into a bare table. */
+  syncVsCopy: 0.5,
+  /** "Peak RSS at 1× and 10× input: flat": read as the 10× peak within 25 % of the 1× peak. */
+  flatRss: 1.25,
+  /** GraphQL p50 ÷ raw SQL p50 of the same data. */
+  apiP50: 1.5,
+} as const;
+
+type Verdict = 'PASS' | 'FAIL' | 'info' | 'error';
+
+export interface Check {
+  area: 'ingest' | 'api';
+  name: string;
+  measured: string;
+  baseline: string;
+  ratio: string;
+  goal: string;
+  verdict: Verdict;
+}
+
+const rowsOf = (run: ScaleRun) => run.sync.first.inserted;
+
+export function checks(result: BenchResult): Check[] {
+  const list: Check[] = [];
+  const { runs, pipeline } = result.ingest;
+  const small = runs[0]!;
+  const large = runs.at(-1)!;
+  const at = `scale ${large.scale}`;
+
+  const syncRate = rowsOf(large) / large.sync.first.seconds;
+  const measuredSync = `${integer(syncRate)} rows/s (${integer(rowsOf(large))} rows, ${decimal(large.sync.first.seconds, 1)} s)`;
+  if ('error' in pipeline) {
+    const failed = `pipeline measurement failed: ${pipeline.error}`;
+    list.push({ area: 'ingest', name: `full sync ÷ COPY, rows/s (${at})`, measured: measuredSync, baseline: failed, ratio: '', goal: `≥ ${goals.syncVsCopy}`, verdict: 'error' });
+  } else {
+    const copyRows = pipeline.projects + pipeline.credits;
+    const copyRate = copyRows / pipeline.copySeconds;
+    const syncRatio = syncRate / copyRate;
+    list.push({
+      area: 'ingest',
+      name: `full sync ÷ COPY, rows/s (${at})`,
+      measured: measuredSync,
+      baseline: `COPY ${integer(copyRate)} rows/s (${integer(copyRows)} rows, ${decimal(pipeline.copySeconds, 2)} s)`,
+      ratio: decimal(syncRatio, 3),
+      goal: `≥ ${goals.syncVsCopy}`,
+      verdict: syncRatio >= goals.syncVsCopy ? 'PASS' : 'FAIL',
+    });
+    list.push({
+      area: 'ingest',
+      name: `normalize only, no database (${at})`,
+      measured: `${integer(pipeline.rawRecords / pipeline.normalizeSeconds)} records/s → ${integer(copyRows / pipeline.normalizeSeconds)} rows/s`,
+      baseline: `fetch + parse only ${integer(pipeline.rawRecords / pipeline.fetchSeconds)} records/s`,
+      ratio: '',
+      goal: '',
+      verdict: 'info',
+    });
+  }
+  if (large.sync.resync) {
+    const ratio = large.sync.resync.seconds / large.sync.first.seconds;
+    list.push({
+      area: 'ingest',
+      name: `unchanged re-sync ÷ first sync, time (${at})`,
+      measured: `${decimal(large.sync.resync.seconds, 1)} s`,
+      baseline: `${decimal(large.sync.first.seconds, 1)} s`,
+      ratio: decimal(ratio, 2),
+      goal: 'none set',
+      verdict: 'info',
+    });
+  }
+  const rssRatio = large.sync.peakRss / small.sync.peakRss;
+  list.push({
+    area: 'ingest',
+    name: `peak RSS (maxRSS) of a sync process, scale ${large.scale} ÷ scale ${small.scale}`,
+    measured: megabytes(large.sync.peakRss),
+    baseline: megabytes(small.sync.peakRss),
+    ratio: decimal(rssRatio, 2),
+    goal: `≤ ${goals.flatRss} (flat)`,
+    verdict: rssRatio <= goals.flatRss ? 'PASS' : 'FAIL',
+  });
+  const syncRssRatio = large.sync.syncRss / small.sync.syncRss;
+  list.push({
+    area: 'ingest',
+    name: `RSS sampled during the sync, scale ${large.scale} ÷ scale ${small.scale}`,
+    measured: megabytes(large.sync.syncRss),
+    baseline: megabytes(small.sync.syncRss),
+    ratio: decimal(syncRssRatio, 2),
+    goal: `≤ ${goals.flatRss} (flat)`,
+    verdict: syncRssRatio <= goals.flatRss ? 'PASS' : 'FAIL',
+  });
+
+  for (const query of result.api?.queries ?? []) {
+    if (query.error) {
+      list.push({ area: 'api', name: query.title, measured: `error: ${query.error}`, baseline: '', ratio: '', goal: '', verdict: 'error' });
+      continue;
+    }
+    list.push({
+      area: 'api',
+      name: `${query.title}: p50 ÷ raw SQL`,
+      measured: `GraphQL p50 ${milliseconds(query.graphql.p50)}, p99 ${milliseconds(query.graphql.p99)}`,
+      baseline: `SQL p50 ${milliseconds(query.raw.p50)}, p99 ${milliseconds(query.raw.p99)}`,
+      ratio: decimal(query.ratio, 2),
+      goal: query.indicative ? `≤ ${goals.apiP50} (indicative: ${query.indicative})` : `≤ ${goals.apiP50}`,
+      verdict: query.indicative ? 'info' : query.ratio <= goals.apiP50 ? 'PASS' : 'FAIL',
+    });
+    if (query.pages === null) continue;
+    list.push({
+      area: 'api',
+      name: `${query.title}: statements per page (${query.pages})`,
+      measured: `first: 100 → ${query.statements.first100}`,
+      baseline: `first: 10 → ${query.statements.first10}`,
+      ratio: '',
+      goal: 'equal',
+      verdict: query.statements.first10 === query.statements.first100 ? 'PASS' : 'FAIL',
+    });
+  }
+  return list;
+}
+
+function notYetMeasured(result: BenchResult): string[] {
+  const lines = result.notYetMeasured.map((item) => `${item.what}: ${item.reason} (hook: ${item.hook})`);
+  for (const pending of result.api?.pending ?? []) lines.push(`API ${pending.title}: ${pending.reason}`);
+  for (const query of result.api?.queries ?? []) for (const part of query.omitted) lines.push(`API ${query.title}, ${part}`);
+  if (!result.api) lines.push('API: skipped (--no-api)');
+  return lines;
+}
+
+function ingestDetail(result: BenchResult): { header: string[]; rows: string[][] } {
+  const header = ['scale', 'program', 'records', 'rows', 'first sync', 'stage', 'apply', 'statements', 'rows/s', 're-sync'];
+  const rows: string[][] = [];
+  for (const run of result.ingest.runs) {
+    for (const program of run.sync.first.programs) {
+      const again = run.sync.resync?.programs.find((p) => p.programId === program.programId);
+      rows.push([
+        String(run.scale),
+        program.programId,
+        integer(program.fetched),
+        integer(program.inserted),
+        `${decimal(program.seconds, 1)} s`,
+        `${decimal(program.fetchSeconds, 1)} s`,
+        `${decimal(program.applySeconds, 1)} s`,
+        integer(program.statements),
+        integer(program.inserted / program.seconds),
+        again ? `${decimal(again.seconds, 1)} s (${integer(again.unchanged)} unchanged)` : '',
+      ]);
+    }
+  }
+  return { header, rows };
+}
+
+function pipelineLines(result: BenchResult): string[] {
+  const p = result.ingest.pipeline;
+  if ('error' in p) return [`pipeline at scale ${p.scale}: failed: ${p.error}`];
+  return [
+    `pipeline at scale ${p.scale}: ${integer(p.rawRecords)} raw records → ${integer(p.projects)} projects + ${integer(p.credits)} credits (${p.rejected} rejected)`,
+    `  fetch + parse over HTTP ${decimal(p.fetchSeconds, 2)} s; normalize ${decimal(p.normalizeSeconds, 2)} s; ` +
+      `COPY normalized ${decimal(p.copySeconds, 2)} s (${megabytes(p.copyBytes)}); COPY raw records ${decimal(p.copyRawSeconds, 2)} s (${megabytes(p.copyRawBytes)}); ` +
+      `COPY of everything a sync writes ${integer((p.projects + p.credits) / (p.copySeconds + p.copyRawSeconds))} normalized rows/s`,
+  ];
+}
+
+function peakLines(result: BenchResult): string[] {
+  return result.ingest.runs.map(
+    (run) =>
+      `scale ${run.scale}: maxRSS ${megabytes(run.sync.peakRss)} (${megabytes(run.sync.rssBeforeSync)} already after migrating, before the sync); ` +
+      `highest RSS sampled during the sync ${megabytes(run.sync.syncRss)}; ` +
+      `JS heap after the sync ${megabytes(run.sync.heapAfterSync)}`,
+  );
+}
+
+function apiDetail(result: BenchResult): { header: string[]; rows: string[][] } | null {
+  if (!result.api) return null;
+  const header = ['query', 'rows', 'GraphQL p50', 'p99', 'SQL p50', 'p99', 'p50 ratio', 'statements first 10 / 100'];
+  const rows = result.api.queries.map((q) => [
+    q.title,
+    String(q.rows),
+    milliseconds(q.graphql.p50),
+    milliseconds(q.graphql.p99),
+    milliseconds(q.raw.p50),
+    milliseconds(q.raw.p99),
+    decimal(q.ratio, 2),
+    q.pages === null ? `${q.statements.first10} (not paged)` : `${q.statements.first10} / ${q.statements.first100}`,
+  ]);
+  return { header, rows };
+}
+
+function profileLines(result: BenchResult): string[] {
+  const lines: string[] = [];
+  for (const run of result.ingest.runs) {
+    if (!run.profile) continue;
+    const share = (s: number) => `${(s * 100).toFixed(1)} %`;
+    lines.push(`sync at scale ${run.scale} (${decimal(run.profile.totalSeconds, 1)} s sampled), by component:`);
+    for (const group of run.profile.groups) lines.push(`  ${share(group.share).padStart(7)}  ${group.name}`);
+    lines.push('  top functions (self time):');
+    for (const fn of run.profile.functions) lines.push(`  ${share(fn.share).padStart(7)}  ${fn.name}`);
+  }
+  return lines;
+}
+
+function header(result: BenchResult): string[] {
+  const m = result.machine;
+  const large = result.datasets.at(-1)!;
+  const v = large.counts.verra;
+  const g = large.counts.goldStandard;
+  return [
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}, Node ${m.node}`,
+    `database: ${m.database}`,
+    `code: ${m.commit}; run ${result.startedAt}, ${decimal(result.seconds, 0)} s in all`,
+    `load average (1 min): ${m.load.start} at the start, ${m.load.end} at the end` +
+      (Math.max(m.load.start, m.load.end) > m.cores ? ` — ABOVE ${m.cores} cores: other work competed for the CPUs, timings are inflated and noisy` : ''),
+    `data: scale 1 = 1 % of the market (registries.md §12); runs at scales ${result.datasets.map((d) => d.scale).join(' and ')} (seed ${result.options.seed})`,
+    `  scale ${large.scale}: Verra ${integer(v.projects)} projects, ${integer(v.blockRows)} VCU blocks; ` +
+      `Gold Standard ${integer(g.projects)} projects, ${integer(g.apiBlocks)} API blocks; ` +
+      `${large.duplicates} cross-program re-listings and ${large.serialOverlaps} double issuances planted`,
+  ];
+}
+
+export function formatText(result: BenchResult): string {
+  const list = checks(result);
+  const parts = [
+    `Carbon Registry Hub benchmarks — ${result.machine.driver}`,
+    ...header(result),
+    '',
+    'GOALS',
+    textTable(
+      ['area', 'measure', 'measured', 'baseline', 'ratio', 'goal', ''],
+      list.map((c) => [c.area, c.name, c.measured, c.baseline, c.ratio, c.goal, c.verdict]),
+    ),
+    '',
+    'NOT YET MEASURED',
+    ...notYetMeasured(result).map((line) => `- not yet measured: ${line}`),
+    '',
+    'INGEST DETAIL (stage = fetch over HTTP + store raw records; apply = normalize + upsert, one transaction)',
+    textTable(ingestDetail(result).header, ingestDetail(result).rows),
+    ...pipelineLines(result),
+    ...peakLines(result),
+  ];
+  const api = apiDetail(result);
+  if (api && result.api) {
+    parts.push('', `API DETAIL (scale ${result.datasets.at(-1)!.scale} data, first: ${result.api.first}, ${result.api.iterations} timed requests after ${result.api.warmup} warm-up, over HTTP on 127.0.0.1)`);
+    parts.push(textTable(api.header, api.rows));
+  }
+  const profile = profileLines(result);
+  if (profile.length > 0) parts.push('', 'CPU PROFILE OF THE SYNC PROCESS', ...profile);
+  return parts.join('\n');
+}
+
+export function formatMarkdown(result: BenchResult): string {
+  const list = checks(result);
+  const api = apiDetail(result);
+  const ingest = ingestDetail(result);
+  const parts = [
+    ...header(result).map((line) => `- ${line.trim()}`),
+    '',
+    markdownTable(
+      ['area', 'measure', 'measured', 'baseline', 'ratio', 'goal', 'verdict'],
+      list.map((c) => [c.area, c.name, c.measured, c.baseline, c.ratio, c.goal, `**${c.verdict}**`]),
+    ),
+    '',
+    'Not yet measured:',
+    '',
+    ...notYetMeasured(result).map((line) => `- ${line}`),
+    '',
+    'Ingest detail (stage = fetch over HTTP and store raw records; apply = normalize and upsert in one transaction):',
+    '',
+    markdownTable(ingest.header, ingest.rows),
+    '',
+    ...[...pipelineLines(result), ...peakLines(result)].map((line) => `- ${line.trim()}`),
+  ];
+  if (api && result.api) {
+    parts.push('', `API detail (first: ${result.api.first}, ${result.api.iterations} timed requests after ${result.api.warmup} warm-up):`, '', markdownTable(api.header, api.rows));
+  }
+  const profile = profileLines(result);
+  if (profile.length > 0) parts.push('', 'CPU profile of the sync process:', '', '```', ...profile, '```');
+  return parts.join('\n');
+}
+
+/** `pglite`, `postgres`; runs at another scale than the default are kept apart: `postgres-scale-10`. */
+function resultName(result: BenchResult): string {
+  return result.options.scale === 1 ? result.machine.driver : `${result.machine.driver}-scale-${result.options.scale}`;
+}
+
+export async function writeJson(result: BenchResult): Promise<string> {
+  await mkdir(resultsDir, { recursive: true });
+  const path = join(resultsDir, `${resultName(result)}.json`);
+  await writeFile(path, JSON.stringify({ ...result, checks: checks(result) }, null, 2) + '\n');
+  return path;
+}
+
+export const docsPath = resolve(import.meta.dirname, '..', 'docs', 'benchmarks.md');
+
+/** Replaces this driver's section of docs/benchmarks.md (between its markers) with the result. */
+export async function writeDocs(result: BenchResult): Promise<string> {
+  const driver = resultName(result);
+  const start = `<!-- bench:${driver}:start -->`;
+  const end = `<!-- bench:${driver}:end -->`;
+  let text = await readFile(docsPath, 'utf8').catch(() => '# Benchmarks\n');
+  const section = `${start}\n${formatMarkdown(result)}\n${end}`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  text = from >= 0 && to > from ? text.slice(0, from) + section + text.slice(to + end.length) : `${text.trimEnd()}\n\n### ${driver}\n\n${section}\n`;
+  await writeFile(docsPath, text);
+  return docsPath;
+}

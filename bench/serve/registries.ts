@@ -1,0 +1,79 @@
+/**
+ * Serves a generated data set over local HTTP the way each registry does, so the connectors'
+ * real `fetch` reads it (paths, methods, paging, headers):
+ *
+ * - Verra: the test emulation's own route (`verraRoutes(dir)`: POST uiapi CSV exports, VCU
+ *   blocks filtered by issuance month), pointed at the generated folder.
+ * - Gold Standard: the public API's `/projects` and `/credits` pages (registries.md §3.1),
+ *   served from the generated `api-*.ndjson`. The test route (`goldStandardRoutes`) cannot be
+ *   reused at scale: its state is built from the CSV files by a scan of every retirement per
+ *   issuance (quadratic) and it sums every block's credits on each page request; this one
+ *   keeps each record's JSON text and answers a page by slicing.
+ */
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startRegistryServer, verraRoutes, type RegistryServer, type Route } from '../../test/support/registry-server.ts';
+
+/** Page sizes of the Gold Standard API (registries.md §3.1): projects clamp to 150, credits above 25 get a 403. */
+const maxProjectsPage = 150;
+const maxCreditsPage = 25;
+
+export interface BenchRegistries {
+  /** Base URL per program id, for `SyncSource.baseUrl` (or `<PROGRAM>_BASE_URL`). */
+  baseUrls: { verra: string; 'gold-standard': string };
+  /** Requests served so far, per program. */
+  requests(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startBenchRegistries(datasetDir: string): Promise<BenchRegistries> {
+  const servers: [string, RegistryServer][] = [];
+  try {
+    servers.push(['verra', await startRegistryServer(verraRoutes(join(datasetDir, 'verra')))]);
+    servers.push(['gold-standard', await startRegistryServer(await goldStandardApiRoutes(join(datasetDir, 'gold-standard')))]);
+  } catch (error) {
+    await Promise.all(servers.map(([, server]) => server.close()));
+    throw error;
+  }
+  const byProgram = Object.fromEntries(servers);
+  return {
+    baseUrls: { verra: byProgram.verra!.baseUrl, 'gold-standard': byProgram['gold-standard']!.baseUrl },
+    requests: () => Object.fromEntries(servers.map(([program, server]) => [program, server.requests.length])),
+    async close() {
+      await Promise.all(servers.map(([, server]) => server.close()));
+    },
+  };
+}
+
+/** Lines of an NDJSON file, newest (last written) first, as the API orders by descending id. */
+async function recordLines(path: string, onRecord?: (record: Record<string, unknown>) => void): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
+    if (line === '') continue;
+    lines.push(line);
+    onRecord?.(JSON.parse(line) as Record<string, unknown>);
+  }
+  return lines.reverse();
+}
+
+async function goldStandardApiRoutes(dir: string): Promise<Route> {
+  const projects = await recordLines(join(dir, 'api-projects.ndjson'));
+  let units = 0;
+  const credits = await recordLines(join(dir, 'api-credits.ndjson'), (record) => {
+    units += Number(record.number_of_credits);
+  });
+  return ({ method, path, query }) => {
+    if (method !== 'GET' || (path !== '/projects' && path !== '/credits')) return null;
+    const lines = path === '/projects' ? projects : credits;
+    const asked = Number(query.get('size') ?? '25');
+    if (path === '/credits' && asked > maxCreditsPage) {
+      return { status: 403, headers: { 'content-type': 'text/html' }, body: '<html><body>Forbidden</body></html>' };
+    }
+    const size = Math.max(1, Math.min(asked, maxProjectsPage));
+    const page = Math.max(1, Number(query.get('page') ?? '1'));
+    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-total-count': String(lines.length) };
+    if (path === '/credits') headers['x-total-number-of-credits'] = String(units);
+    return { headers, body: `[${lines.slice((page - 1) * size, page * size).join(',')}]` };
+  };
+}
