@@ -33,6 +33,7 @@ import {
 } from './registry-rules.ts';
 import { methodologyRank } from './statuses.ts';
 import { methodologyVerdict, programVerdict } from './verdicts.ts';
+import { refreshStatistics } from '../db/statistics.ts';
 
 export interface LabelOptions {
   /** Only credits of these programs (hub ids); all credits when absent. */
@@ -93,6 +94,7 @@ export async function labelCredits(database: Database, options: LabelOptions): P
     return { runId: run!.id, referenceVersion: version, evaluationDate, programIds, ...counts };
   });
   options.logger?.info({ ...result, ms: Date.now() - started }, result.inserted + result.updated === 0 ? 'CCP labels already current' : 'CCP labels written');
+  await refreshStatistics(database, ['credit_labels'], result.inserted + result.updated, options.logger);
   return result;
 }
 

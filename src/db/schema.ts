@@ -9,6 +9,7 @@ import {
   boolean,
   date,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -19,6 +20,7 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
@@ -84,6 +86,8 @@ export const projects = pgTable(
   },
   (t) => [
     uniqueIndex('projects_program_registry_id').on(t.programId, t.registryProjectId),
+    /** The target of credits' composite foreign key. */
+    unique('projects_id_program').on(t.id, t.programId),
     index('projects_country').on(t.countryCode),
     index('projects_name_trgm').using('gin', sql`${t.name} gin_trgm_ops`),
     index('projects_proponent_trgm').using('gin', sql`${t.proponent} gin_trgm_ops`),
@@ -94,13 +98,10 @@ export const credits = pgTable(
   'credits',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
+    /** The project's program (checked with the project by one composite foreign key). */
+    programId: text('program_id').notNull(),
     naturalKey: text('natural_key').notNull(),
-    projectId: bigint('project_id', { mode: 'number' })
-      .notNull()
-      .references(() => projects.id),
+    projectId: bigint('project_id', { mode: 'number' }).notNull(),
     kind: creditKind('kind').notNull(),
     kindAmbiguous: boolean('kind_ambiguous').notNull().default(false),
     quantity: numeric('quantity', { precision: 20, scale: 4, mode: 'number' }).notNull(),
@@ -135,6 +136,9 @@ export const credits = pgTable(
     ...timestamps,
   },
   (t) => [
+    // One check per row instead of two (project, then program): a foreign key check is a
+    // trigger per row, about a third of an insert's cost on PGlite (docs/benchmarks.md).
+    foreignKey({ name: 'credits_project_fk', columns: [t.projectId, t.programId], foreignColumns: [projects.id, projects.programId] }),
     uniqueIndex('credits_program_natural_key').on(t.programId, t.naturalKey),
     index('credits_project').on(t.projectId, t.id),
     index('credits_program_vintage').on(t.programId, t.vintageYear, t.id),
@@ -167,27 +171,32 @@ export const syncRuns = pgTable(
     failureType: text('failure_type'),
     error: text('error'),
   },
-  (t) => [index('sync_runs_program_started').on(t.programId, t.startedAt)],
+  (t) => [
+    index('sync_runs_program_started').on(t.programId, t.startedAt),
+    /** The target of raw records' composite foreign key. */
+    unique('sync_runs_id_program').on(t.id, t.programId),
+  ],
 );
 
+/**
+ * Every distinct version of every record a registry sent, verbatim (docs/ingest.md). A version
+ * is current from the run that first stored it until the first complete run that no longer
+ * saw it (`superseded_run_id`), so a re-sync that finds nothing new writes nothing here.
+ */
 export const rawRecords = pgTable(
   'raw_records',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    programId: text('program_id')
-      .notNull()
-      .references(() => programs.id),
+    /** The program of the run that first stored it (checked with the run by one composite foreign key). */
+    programId: text('program_id').notNull(),
     sourceKind: text('source_kind').notNull(),
     naturalKey: text('natural_key').notNull(),
     /** sha256 of the payload: each distinct version of a record is kept once. */
     contentHash: text('content_hash').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
-    firstSeenRunId: bigint('first_seen_run_id', { mode: 'number' })
-      .notNull()
-      .references(() => syncRuns.id),
-    lastSeenRunId: bigint('last_seen_run_id', { mode: 'number' })
-      .notNull()
-      .references(() => syncRuns.id),
+    firstSeenRunId: bigint('first_seen_run_id', { mode: 'number' }).notNull(),
+    /** The first complete run that no longer saw this version; null while it is current. */
+    supersededRunId: bigint('superseded_run_id', { mode: 'number' }).references(() => syncRuns.id),
     status: rawRecordStatus('status').notNull().default('pending'),
     /** The connector's normalizerVersion that last normalized this record. */
     normalizerVersion: integer('normalizer_version'),
@@ -196,10 +205,25 @@ export const rawRecords = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    foreignKey({ name: 'raw_records_first_seen_run_fk', columns: [t.firstSeenRunId, t.programId], foreignColumns: [syncRuns.id, syncRuns.programId] }),
     uniqueIndex('raw_records_version').on(t.programId, t.sourceKind, t.naturalKey, t.contentHash),
-    index('raw_records_last_seen').on(t.lastSeenRunId, t.id),
+    index('raw_records_first_seen').on(t.firstSeenRunId, t.id),
     index('raw_records_rejected').on(t.programId, t.status),
   ],
+);
+
+/**
+ * The versions a running sync saw again: ones an earlier run stored. (Versions the run stored
+ * itself carry its id in `first_seen_run_id`.) Working state of one run, deleted when it ends;
+ * no foreign keys, because a check per row would cost more than the row.
+ */
+export const rawRecordSightings = pgTable(
+  'raw_record_sightings',
+  {
+    runId: bigint('run_id', { mode: 'number' }).notNull(),
+    rawRecordId: bigint('raw_record_id', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.rawRecordId] })],
 );
 
 // ---------------------------------------------------------------------------------------------

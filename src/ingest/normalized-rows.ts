@@ -120,15 +120,13 @@ export async function upsertProjects(db: Executor, batch: readonly NormalizedPro
   const counts = emptyCounts();
 
   if (full.length > 0) {
-    const returned = await db
-      .insert(projects)
-      .values(full.map((row) => ({ ...row, lastSeenAt: seenAt })))
-      .onConflictDoUpdate({
-        target: [projects.programId, projects.registryProjectId],
-        set: projectSet,
-        setWhere: sql`${projects.contentHash} is distinct from excluded.content_hash or ${projects.vanishedAt} is not null`,
-      })
-      .returning({ inserted: sql<boolean>`(xmax = 0)` });
+    const returned = await upsertFromJson(db, {
+      table: projects,
+      rows: full.map((row) => ({ ...row, lastSeenAt: seenAt })),
+      target: [projects.programId, projects.registryProjectId],
+      set: projectSet,
+      changed: (proposed) => sql`${projects.contentHash} is distinct from ${proposed('content_hash')} or ${projects.vanishedAt} is not null`,
+    });
     addCounts(counts, countReturned(full.length, returned));
   }
   if (partial.length > 0) {
@@ -304,7 +302,7 @@ export async function upsertCredits(db: Executor, batch: readonly CreditWithSour
     target: [credits.programId, credits.naturalKey],
     set: { ...fromExcluded(credits, creditContentKeys), updatedAt: sql`now()`, vanishedAt: sql`null` },
     // A credit that comes back after vanishing is brought back even when its content is the same.
-    setWhere: sql`${credits.contentHash} is distinct from excluded.content_hash or ${credits.vanishedAt} is not null`,
+    changed: (proposed) => sql`${credits.contentHash} is distinct from ${proposed('content_hash')} or ${credits.vanishedAt} is not null`,
   });
   return countReturned(rows.length, returned);
 }

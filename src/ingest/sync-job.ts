@@ -1,7 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { syncRuns } from '../db/schema.ts';
+import { refreshStatistics } from '../db/statistics.ts';
 import type { Executor } from '../db/client.ts';
 import { recordSyncMetrics } from '../metrics.ts';
+import { releaseSightings } from './raw-records.ts';
 import { runSync, type SyncOptions, type SyncResult } from './sync-runner.ts';
 
 /** Name of the advisory lock that serializes syncs of one program across hub processes. */
@@ -18,6 +20,11 @@ export async function runSyncJob(options: SyncOptions): Promise<SyncResult | nul
     const started = performance.now();
     const result = await runSync(options);
     recordSyncMetrics(result, (performance.now() - started) / 1000);
+    if (result.status === 'succeeded') {
+      const { fetched, inserted, updated, vanished } = result.counts;
+      // Raw records grow with what was fetched new, the normalized tables with what was written.
+      await refreshStatistics(options.database, ['raw_records', 'projects', 'credits'], Math.max(fetched, inserted + updated + vanished), options.logger);
+    }
     return result;
   });
   if (outcome.acquired) return outcome.value;
@@ -41,5 +48,6 @@ async function closeInterruptedRuns(db: Executor, programId: string): Promise<nu
     })
     .where(and(eq(syncRuns.programId, programId), eq(syncRuns.status, 'running')))
     .returning({ id: syncRuns.id });
+  await releaseSightings(db, closed.map((run) => run.id));
   return closed.length;
 }

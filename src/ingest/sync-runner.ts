@@ -18,7 +18,7 @@ import { addCounts, emptyCounts, projectIds, refreshPartialProjects, upsertCredi
 import { PartialProjectMerger } from './partial-projects.ts';
 import { upsertPrograms } from './programs.ts';
 import { markVanished } from './vanished.ts';
-import { readStagedRecords, recordNormalizeOutcomes, stageRawRecords, type NormalizeOutcome, type StagedRecord } from './raw-records.ts';
+import { outcomeChanged, readStagedRecords, recordNormalizeOutcomes, releaseSightings, settleVersions, stageRawRecords, type NormalizeOutcome, type StagedRecord } from './raw-records.ts';
 
 export type SyncSource = { kind: 'http'; http: HttpClient; baseUrl: string; secrets?: Readonly<Record<string, string>> } | { kind: 'files'; dir: string };
 
@@ -72,11 +72,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     progress.phase('fetch', null);
     const checkpoint: Checkpoint = {};
     const watermark = source.kind === 'http' ? await lastWatermark(db, connector.id) : null;
-    for await (const batch of inBatches(readSource(options, run!.startedAt, watermark, checkpoint), batchSize)) {
-      await stageRawRecords(db, connector.id, runId, batch);
+    await stageOverlapped(inBatches(readSource(options, run!.startedAt, watermark, checkpoint), batchSize), async (batch) => {
+      await stageRawRecords(db, connector, runId, batch);
       counts.fetched += batch.length;
       progress.advance(batch.length);
-    }
+    });
     progress.phase('apply', counts.fetched);
     await db.transaction(async (tx) => {
       const partials = new PartialProjectMerger();
@@ -89,7 +89,11 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       addCounts(counts, await refreshPartialProjects(tx, partials.merged(), run!.startedAt));
       // Connectors read their whole source each run, so a run is complete and can reconcile,
       // unless the registry said nothing changed (then the run read nothing).
-      if (!checkpoint.sourceUnchanged) counts.vanished = await markVanished(tx, connector.id, runId, run!.startedAt);
+      if (!checkpoint.sourceUnchanged) {
+        await settleVersions(tx, connector.id, runId);
+        counts.vanished = await markVanished(tx, connector.id, run!.startedAt);
+      }
+      await releaseSightings(tx, [runId]);
       await finishRun(tx, runId, 'succeeded', counts, null, checkpoint.watermark ?? null);
     });
     progress.finish();
@@ -101,6 +105,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     const message = describe(error);
     // The apply transaction rolled back, so only raw records were written: report counts of what was fetched.
     const reported: SyncCounts = { ...counts, ...emptyCounts(), rejected: 0, vanished: 0 };
+    await releaseSightings(db, [runId]);
     await finishRun(db, runId, 'failed', reported, { failureType, message });
     log.error({ runId, failureType, err: error }, `sync failed: ${message}`);
     return { runId, programId: connector.id, status: 'failed', counts: reported, failureType, error: message };
@@ -131,21 +136,21 @@ async function applyBatch(
 ): Promise<{ counts: WriteCounts; rejected: number }> {
   const projects: NormalizedProject[] = [];
   const credits: CreditWithSource[] = [];
-  const outcomes: NormalizeOutcome[] = [];
+  const changed: NormalizeOutcome[] = [];
   let rejected = 0;
   for (const record of staged) {
     const result = connector.normalize(record);
+    const outcome: NormalizeOutcome = { id: record.id, rejection: result.ok ? null : result.rejection };
+    if (outcomeChanged(record, connector.normalizerVersion, outcome)) changed.push(outcome);
     if (!result.ok) {
       rejected += 1;
-      outcomes.push({ id: record.id, rejection: result.rejection });
       continue;
     }
-    outcomes.push({ id: record.id, rejection: null });
     projects.push(...result.projects);
     for (const project of result.projects) partials.add(project);
     for (const credit of result.credits) credits.push({ credit, rawRecordId: record.id });
   }
-  await recordNormalizeOutcomes(tx, connector.normalizerVersion, outcomes);
+  await recordNormalizeOutcomes(tx, connector.normalizerVersion, changed);
   const counts = await upsertProjects(tx, projects, seenAt);
   const ids = await projectIds(tx, connector.id, credits.map(({ credit }) => credit.registryProjectId));
   addCounts(counts, await upsertCredits(tx, credits, ids));
@@ -177,14 +182,41 @@ async function lastWatermark(db: Executor, programId: string): Promise<string | 
   return last?.watermark ?? null;
 }
 
+/**
+ * Stages each batch while the next one is read: on PostgreSQL the server stores one batch
+ * while this process fetches and parses the next. At most one batch is in flight, so memory
+ * stays flat. When reading fails, the batch in flight is still stored before the error.
+ */
+async function stageOverlapped<T>(batches: AsyncIterable<T>, stage: (batch: T) => Promise<void>): Promise<void> {
+  let inFlight: Promise<void> | null = null;
+  try {
+    for await (const batch of batches) {
+      if (inFlight) await inFlight;
+      inFlight = stage(batch);
+      // Awaited on the next turn or below; this only keeps a failure meanwhile from counting as unhandled.
+      inFlight.catch(() => undefined);
+    }
+  } catch (error) {
+    await inFlight?.catch(() => undefined);
+    throw error;
+  }
+  if (inFlight) await inFlight;
+}
+
+/** Groups records into batches. When the source fails, what it read before failing is still yielded (so it is stored), then the error. */
 async function* inBatches<T>(source: AsyncIterable<T>, size: number): AsyncIterable<T[]> {
   let batch: T[] = [];
-  for await (const item of source) {
-    batch.push(item);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
+  try {
+    for await (const item of source) {
+      batch.push(item);
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
     }
+  } catch (error) {
+    if (batch.length > 0) yield batch;
+    throw error;
   }
   if (batch.length > 0) yield batch;
 }

@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { verra } from '../../connectors/verra/index.ts';
-import { credits, syncRuns } from '../../src/db/schema.ts';
+import { queryRows } from '../../src/db/client.ts';
+import { credits, rawRecords, syncRuns } from '../../src/db/schema.ts';
 import type { SyncResult } from '../../src/ingest/sync-runner.ts';
 import { readCsvExport, verraRoutes } from '../support/registry-server.ts';
 import { useSyncHarness } from '../support/sync-harness.ts';
@@ -18,6 +19,18 @@ function syncVerra(baseUrl = harness.server.baseUrl): Promise<SyncResult> {
 
 /** Everything a user could read of the normalized data, to compare before and after a run. */
 const normalizedState = () => harness.normalizedState();
+
+/** Every stored raw record version with its row version (xmin): equal lists mean nothing was rewritten. */
+const rawRecordRows = () =>
+  queryRows<{ id: string; naturalKey: string; firstSeen: string; superseded: string | null; rowVersion: string }>(
+    harness.database.db,
+    sql`select id::text, natural_key as "naturalKey", first_seen_run_id::text as "firstSeen",
+               superseded_run_id::text as superseded, xmin::text as "rowVersion"
+          from raw_records order by id`,
+  );
+
+const sightingsLeft = async () =>
+  (await queryRows<{ count: number }>(harness.database.db, sql`select count(*)::int as count from raw_record_sightings`))[0]!.count;
 
 /** Per project, the quantities issued and retired (the old VCU export dates retirements and cancellations alike: all are retirements). */
 async function totalsByProject(): Promise<Map<string, { issued: number; retired: number }>> {
@@ -45,13 +58,18 @@ describe('a sync run (Verra over HTTP)', () => {
     expect(run!.finishedAt).not.toBeNull();
   });
 
-  it('a second sync over the same data inserts and updates nothing', async () => {
+  it('a second sync over the same data inserts and updates nothing, and rewrites no raw record', async () => {
     const before = await normalizedState();
+    const rawBefore = await rawRecordRows();
     const result = await syncVerra();
     expect(result.status).toBe('succeeded');
     expect(result.counts).toMatchObject({ inserted: 0, updated: 0, rejected: 0 });
     expect(result.counts.unchanged).toBeGreaterThan(0);
     expect(await normalizedState()).toEqual(before);
+    expect(rawBefore.length).toBe(result.counts.fetched);
+    expect(rawBefore.every((row) => row.superseded === null)).toBe(true);
+    expect(await rawRecordRows()).toEqual(rawBefore);
+    expect(await sightingsLeft()).toBe(0);
   });
 
   it('a truncated CSV fails the run and leaves the earlier data untouched', async () => {
@@ -79,6 +97,11 @@ describe('a sync run (Verra over HTTP)', () => {
     const [run] = await harness.database.db.select().from(syncRuns).where(eq(syncRuns.id, result.runId));
     expect(run).toMatchObject({ status: 'failed', failureType: 'transient', inserted: 0, updated: 0 });
     expect(run!.error).toBe(result.error);
+    // What the failed run read is kept: the renamed project rows are stored as new versions.
+    const kept = await harness.database.db.select().from(rawRecords).where(eq(rawRecords.firstSeenRunId, result.runId));
+    expect(kept.length).toBe(projectsFile.rows.length);
+    expect(kept.every((row) => row.sourceKind === 'projects' && String(row.payload.Name).endsWith('(renamed)'))).toBe(true);
+    expect(await sightingsLeft()).toBe(0);
   });
 
   it('reports the web app shell (HTML with 200) as a changed format, not as data', async () => {
@@ -105,6 +128,11 @@ describe('a sync run (Verra over HTTP)', () => {
     expect(marked.every((credit) => credit.vanishedAt !== null)).toBe(true);
     const [run] = await harness.database.db.select().from(syncRuns).where(eq(syncRuns.id, result.runId));
     expect(run!.vanished).toBe(expectedGone);
+    // The block's raw record is superseded by this run, as are the renamed project rows the failed run stored.
+    const superseded = (await rawRecordRows()).filter((row) => row.superseded === String(result.runId));
+    const renamed = readCsvExport(`${fixtureDir}/projects.csv`).rows.length;
+    expect(superseded.map((row) => row.naturalKey).filter((naturalKey) => naturalKey.includes(key))).toHaveLength(1);
+    expect(superseded).toHaveLength(1 + renamed);
 
     await harness.serve(verraRoutes(fixtureDir));
     const back = await syncVerra();
@@ -112,6 +140,10 @@ describe('a sync run (Verra over HTTP)', () => {
     expect(back.counts.updated).toBe(expectedGone);
     const restored = await harness.database.db.select().from(credits).where(sql`${credits.naturalKey} like ${'%:' + key}`);
     expect(restored.every((credit) => credit.vanishedAt === null)).toBe(true);
+    // The same version is current again: no second copy of it is stored.
+    const versions = (await rawRecordRows()).filter((row) => row.naturalKey.includes(key));
+    expect(versions).toHaveLength(1);
+    expect(versions[0]!.superseded).toBeNull();
   });
 
   it('fails cleanly as transient when the registry cannot be reached', async () => {

@@ -2,9 +2,9 @@
  * What a sync left in the database, read back the way the sync tests compare it: the
  * normalized content a user could read, and per-project totals by credit kind.
  */
-import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { queryRows, type Database } from '../../src/db/client.ts';
-import { credits, projects, rawRecords } from '../../src/db/schema.ts';
+import { credits, projects, rawRecords, syncRuns } from '../../src/db/schema.ts';
 import type { ProjectTotals } from './connectors/types.ts';
 
 /**
@@ -52,10 +52,16 @@ export async function projectTotals(
   return new Map(rows.map(({ project, issued, retired, cancelled }) => [project, { issued, retired, cancelled }]));
 }
 
-/** The raw records run `runId` saw and rejected: natural key, rejection reason and detail. */
+/** The rejected raw records current after run `runId` (of its program): natural key, rejection reason and detail. */
 export function rejectedRecords(database: Database, runId: number) {
   return database.db
     .select({ naturalKey: rawRecords.naturalKey, reason: rawRecords.rejectionReason, detail: rawRecords.rejectionDetail })
     .from(rawRecords)
-    .where(and(eq(rawRecords.status, 'rejected'), eq(rawRecords.lastSeenRunId, runId)));
+    .where(
+      and(
+        eq(rawRecords.status, 'rejected'),
+        isNull(rawRecords.supersededRunId),
+        eq(rawRecords.programId, database.db.select({ programId: syncRuns.programId }).from(syncRuns).where(eq(syncRuns.id, runId))),
+      ),
+    );
 }
