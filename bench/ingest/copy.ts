@@ -100,7 +100,8 @@ export const bareRawRecords: CopyTable = {
     column('content_hash', 'text'),
     column('payload', 'jsonb', 'json'),
     column('first_seen_run_id', 'bigint', 'number'),
-    column('last_seen_run_id', 'bigint', 'number'),
+    column('status', 'text'),
+    column('normalizer_version', 'integer', 'number'),
   ],
 };
 

@@ -1,7 +1,7 @@
 /**
  * The hub's tables (drizzle-orm, PostgreSQL). Migrations in drizzle/ are generated from
  * this file by drizzle-kit (`npm run db:generate`) and never edited by hand once released.
- * Shape and meaning: docs/data-model.md.
+ * Shape and meaning: docs/ingest.md (raw records, runs), docs/ccp.md (labels), docs/matching.md (flags).
  */
 import { sql } from 'drizzle-orm';
 import {
