@@ -125,7 +125,10 @@ export async function upsertProjects(db: Executor, batch: readonly NormalizedPro
       rows: full.map((row) => ({ ...row, lastSeenAt: seenAt })),
       target: [projects.programId, projects.registryProjectId],
       set: projectSet,
-      changed: (proposed) => sql`${projects.contentHash} is distinct from ${proposed('content_hash')} or ${projects.vanishedAt} is not null`,
+      changed: {
+        uses: [projects.contentHash],
+        when: (proposed) => sql`${projects.contentHash} is distinct from ${proposed('content_hash')} or ${projects.vanishedAt} is not null`,
+      },
     });
     addCounts(counts, countReturned(full.length, returned));
   }
@@ -302,7 +305,10 @@ export async function upsertCredits(db: Executor, batch: readonly CreditWithSour
     target: [credits.programId, credits.naturalKey],
     set: { ...fromExcluded(credits, creditContentKeys), updatedAt: sql`now()`, vanishedAt: sql`null` },
     // A credit that comes back after vanishing is brought back even when its content is the same.
-    changed: (proposed) => sql`${credits.contentHash} is distinct from ${proposed('content_hash')} or ${credits.vanishedAt} is not null`,
+    changed: {
+      uses: [credits.contentHash],
+      when: (proposed) => sql`${credits.contentHash} is distinct from ${proposed('content_hash')} or ${credits.vanishedAt} is not null`,
+    },
   });
   return countReturned(rows.length, returned);
 }

@@ -50,8 +50,9 @@ describe('a sync killed mid-run', () => {
       stdio: 'ignore',
     });
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    // The child first creates and migrates its database: about 20 s of a busy 2-core machine.
     await expect
-      .poll(() => registry.requests.filter((r) => r.path === '/uiapi/asset/asset/search').length, { timeout: 30_000, interval: 50 })
+      .poll(() => registry.requests.filter((r) => r.path === '/uiapi/asset/asset/search').length, { timeout: 90_000, interval: 50 })
       .toBeGreaterThan(20);
     child.kill('SIGKILL');
     await exited;
@@ -93,5 +94,5 @@ describe('a sync killed mid-run', () => {
       await http.close();
       await database.close();
     }
-  });
+  }, 180_000);
 });
