@@ -58,9 +58,11 @@ describe('pagination arguments', () => {
     expect(runs.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('counts only when totalCount is selected', async () => {
+  it('counts only when totalCount is selected, and reads no page when only totalCount is', async () => {
     const without = await api.countStatements(() => api.data(creditIds, { first: 3 }));
     const withCount = await api.countStatements(() => api.data(`{ credits(first: 3) { totalCount edges { cursor } } }`));
     expect(withCount).toBe(without + 1);
+    const onlyCount = await api.countStatements(() => api.data(`{ credits(first: 3) { totalCount } }`));
+    expect(onlyCount).toBe(1);
   });
 });

@@ -4,7 +4,7 @@ import { verra as verraConnector } from '../../connectors/verra/index.ts';
 import { toGlobalId } from '../../src/api/common/global-id.ts';
 import { queryRows } from '../../src/db/client.ts';
 import { programs, syncRuns } from '../../src/db/schema.ts';
-import { startTestApi, type TestApi } from '../support/api-server.ts';
+import { startTestApi, walkConnection, type TestApi } from '../support/api-server.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -133,6 +133,33 @@ describe('programs', () => {
       expect(program.projects.totalCount, code).toBe(expected[code]);
       expect(program.projects.edges, code).toHaveLength(Math.min(3, expected[code]!));
       for (const edge of program.projects.edges) expect(edge.node).toEqual({ countryCode: 'BR', program: { code } });
+    }
+  });
+
+  it("walks each program's projects page by page, by name, beside a program that has none", async () => {
+    await api.database.db.insert(programs).values({ id: 'no-projects', name: 'No projects', kind: 'voluntary' });
+    try {
+      for (const code of ['verra', 'gold-standard']) {
+        // Every program is in each request, so each page is one of several programs' pages.
+        const { nodes } = await walkConnection<{ registryProjectId: string }>(async (after) => {
+          const data = await api.data(
+            `query ($after: String) { programs { edges { node { code
+              projects(first: 9, after: $after, orderBy: NAME_ASC) { totalCount edges { cursor node { registryProjectId } } pageInfo { hasNextPage endCursor } }
+            } } } }`,
+            { after },
+          );
+          const byCode = new Map(data.programs.edges.map((edge: any) => [edge.node.code, edge.node.projects]));
+          expect(byCode.get('no-projects')).toMatchObject({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false } });
+          return byCode.get(code) as any;
+        });
+        const expected = await queryRows<{ registry_project_id: string }>(
+          api.database.db,
+          sql`select registry_project_id from projects where program_id = ${code} and vanished_at is null order by name is null, name, id`,
+        );
+        expect(nodes.map((node) => node.registryProjectId), code).toEqual(expected.map((row) => row.registry_project_id));
+      }
+    } finally {
+      await api.database.db.delete(programs).where(eq(programs.id, 'no-projects'));
     }
   });
 });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toGlobalId } from '../../src/api/common/global-id.ts';
 import { queryRows } from '../../src/db/client.ts';
 import { startTestApi, walkConnection, type TestApi } from '../support/api-server.ts';
 
@@ -193,6 +194,106 @@ describe('projects', () => {
     expect(fiftyStatements).toBe(tenStatements);
     // projects, totalCount, programs, totals, credit pages, credit counts.
     expect(tenStatements).toBeLessThanOrEqual(6);
+  });
+
+  describe("several projects' credits in one request", () => {
+    const creditsOf = `query ($ids: [ID!]!, $first: Int, $after: String, $orderBy: CreditOrder) {
+      nodes(ids: $ids) { ... on Project { id credits(first: $first, after: $after, orderBy: $orderBy) {
+        totalCount edges { cursor node { naturalKey } } pageInfo { hasNextPage hasPreviousPage endCursor }
+      } } }
+    }`;
+    interface CreditsPage {
+      totalCount: number;
+      edges: { cursor: string; node: { naturalKey: string } }[];
+      pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; endCursor: string | null };
+    }
+    const pagesOf = async (ids: number[], variables: Record<string, unknown>): Promise<CreditsPage[]> => {
+      const data = await api.data(creditsOf, { ids: ids.map((id) => toGlobalId('Project', id)), ...variables });
+      return data.nodes.map((node: { credits: CreditsPage }) => node.credits);
+    };
+    const keysOf = (page: CreditsPage) => page.edges.map((edge) => edge.node.naturalKey);
+    /** Natural keys of a project's credits in SQL, in `order` (by id unless given), after `where`. */
+    const creditKeys = async (projectId: number, where = sql`true`, order = sql`id`) =>
+      (
+        await queryRows<{ natural_key: string }>(
+          api.database.db,
+          sql`select natural_key from credits where project_id = ${projectId} and vanished_at is null and ${where} order by ${order}`,
+        )
+      ).map((row) => row.natural_key);
+
+    /** A project with many credits, one with exactly `small` (a few), and one with none. */
+    async function chooseProjects() {
+      const counts = await queryRows<{ id: number; credits: number }>(
+        api.database.db,
+        sql`select p.id::int as id, count(c.id)::int as credits from projects p left join credits c on c.project_id = p.id and c.vanished_at is null
+            where p.vanished_at is null group by p.id order by p.id`,
+      );
+      const none = counts.find((row) => row.credits === 0);
+      const small = counts.find((row) => row.credits >= 3 && row.credits <= 8);
+      const big = counts.find((row) => small !== undefined && row.credits > 3 * small.credits);
+      expect(none && small && big).toBeTruthy();
+      return { none: none!, small: small!, big: big! };
+    }
+
+    it('gives each its own page, an empty one to a project without credits, with hasNextPage exact at the boundary, in one statement', async () => {
+      const { none, small, big } = await chooseProjects();
+      const ids = [big.id, small.id, none.id];
+      const n = small.credits;
+
+      const [bigPage, smallPage, nonePage] = await pagesOf(ids, { first: n });
+      expect(keysOf(bigPage!)).toEqual((await creditKeys(big.id)).slice(0, n));
+      expect(bigPage!.pageInfo.hasNextPage).toBe(true);
+      expect(bigPage!.totalCount).toBe(big.credits);
+      // Exactly `first` credits: the whole list, and nothing follows.
+      expect(keysOf(smallPage!)).toEqual(await creditKeys(small.id));
+      expect(smallPage!.pageInfo.hasNextPage).toBe(false);
+      expect(smallPage!.totalCount).toBe(n);
+      expect(nonePage).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, endCursor: null } });
+
+      // One credit fewer than it has: the last one is on a next page.
+      const [, shorter] = await pagesOf(ids, { first: n - 1 });
+      expect(keysOf(shorter!)).toEqual((await creditKeys(small.id)).slice(0, n - 1));
+      expect(shorter!.pageInfo.hasNextPage).toBe(true);
+
+      // The credits of three projects cost the statements of one: the page and the count each run once for all.
+      const one = await api.countStatements(() => pagesOf([big.id], { first: n }));
+      const three = await api.countStatements(() => pagesOf(ids, { first: n }));
+      expect(three).toBe(one);
+    });
+
+    it('continues every project after the cursor, and walks each page by page in every order', async () => {
+      const { none, small, big } = await chooseProjects();
+      const ids = [big.id, small.id, none.id];
+      const [first] = await pagesOf(ids, { first: 3 });
+      // A cursor is a position in the order, so it applies to each project's credits: those after it.
+      const [bigNext, smallNext, noneNext] = await pagesOf(ids, { first: 3, after: first!.pageInfo.endCursor });
+      const [lastId] = await queryRows<{ id: number }>(
+        api.database.db,
+        sql`select id::float8 as id from credits where natural_key = ${first!.edges.at(-1)!.node.naturalKey} and project_id = ${big.id}`,
+      );
+      expect(keysOf(bigNext!)).toEqual((await creditKeys(big.id)).slice(3, 6));
+      expect(keysOf(smallNext!)).toEqual((await creditKeys(small.id, sql`id > ${lastId!.id}`)).slice(0, 3));
+      expect(keysOf(noneNext!)).toEqual([]);
+      expect(bigNext!.pageInfo.hasPreviousPage).toBe(true);
+
+      const orders: Array<[string, ReturnType<typeof sql>]> = [
+        ['ID_ASC', sql`id`],
+        ['TRANSACTION_DATE_DESC', sql`transaction_date is not null desc, transaction_date desc, id desc`],
+        ['VINTAGE_ASC', sql`vintage_year is null, vintage_year, id`],
+      ];
+      for (const [orderBy, order] of orders) {
+        for (const project of [big, small]) {
+          const { nodes } = await walkConnection<{ naturalKey: string }>(async (after) => {
+            const [page] = await pagesOf([project.id, none.id], { first: 7, after, orderBy });
+            return page!;
+          });
+          expect(
+            nodes.map((node) => node.naturalKey),
+            `${orderBy}, project ${project.id}`,
+          ).toEqual(await creditKeys(project.id, sql`true`, order));
+        }
+      }
+    });
   });
 
   it('refuses an over-long search as BAD_USER_INPUT', async () => {

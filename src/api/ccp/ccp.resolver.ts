@@ -33,9 +33,14 @@ export class CcpResolver {
     const filter = toCcpDecisionFilter(args.filter);
     const request = toPageRequest(args, decisionOrdering, ctx.maxPageSize);
     const version = await referenceVersion(ctx, args.referenceVersion);
-    if (version === null) return buildConnection(CcpDecisionConnection, emptyPage, decisionOrdering, toCcpDecision, async () => 0);
-    const page = await findDecisions(ctx.db, version, filter, request);
-    return buildConnection(CcpDecisionConnection, page, decisionOrdering, toCcpDecision, () => countDecisions(ctx.db, version, filter));
+    if (version === null) return buildConnection(CcpDecisionConnection, async () => emptyPage, decisionOrdering, toCcpDecision, async () => 0);
+    return buildConnection(
+      CcpDecisionConnection,
+      () => findDecisions(ctx.db, version, filter, request),
+      decisionOrdering,
+      toCcpDecision,
+      () => countDecisions(ctx.db, version, filter),
+    );
   }
 
   @Query(() => [CcpProgram], { description: 'Programs of the ICVCM reference data with their CCP eligibility, in its order.' })

@@ -27,10 +27,20 @@ export interface Edge<TNode> {
   node: TNode;
 }
 
-/** What every connection instance holds; `totalCount` runs its count only when selected. */
-export interface ConnectionShape<TNode> {
+/** A page as the connection shows it. */
+export interface ConnectionPage<TNode> {
   edges: Edge<TNode>[];
   pageInfo: PageInfo;
+}
+
+/**
+ * What every connection instance holds: how to load its page and how to count. Each runs only
+ * when a field needs it (`edges` and `pageInfo` share one load; `totalCount` counts), so a
+ * request that selects both the page and `totalCount` sends the two statements together rather
+ * than one after the other, and one that selects only `totalCount` only counts.
+ */
+export interface ConnectionShape<TNode> {
+  loadPage: () => Promise<ConnectionPage<TNode>>;
   countTotal: () => Promise<number>;
 }
 
@@ -46,13 +56,19 @@ export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, ty
 
   @ObjectType()
   abstract class ConnectionClass implements ConnectionShape<TNode> {
-    @Field(() => [EdgeClass])
-    edges!: Edge<TNode>[];
-
-    @Field(() => PageInfo)
-    pageInfo!: PageInfo;
+    loadPage!: () => Promise<ConnectionPage<TNode>>;
 
     countTotal!: () => Promise<number>;
+
+    @Field(() => [EdgeClass])
+    async edges(): Promise<Edge<TNode>[]> {
+      return (await this.loadPage()).edges;
+    }
+
+    @Field(() => PageInfo)
+    async pageInfo(): Promise<PageInfo> {
+      return (await this.loadPage()).pageInfo;
+    }
 
     @Field(() => Int, { description: 'Rows matching the filter across all pages (counted only when you ask for it).' })
     totalCount(): Promise<number> {
@@ -63,22 +79,34 @@ export function Connection<TNode extends object>(NodeClass: ClassType<TNode>, ty
   return ConnectionClass;
 }
 
-/** Fills a connection class with a page of rows. */
+/** `pageInfo` of a page whose edges are `edges`. */
+export function pageInfoOf(page: Page<unknown>, edges: readonly { cursor: string }[]): PageInfo {
+  return Object.assign(new PageInfo(), {
+    hasNextPage: page.hasNextPage,
+    hasPreviousPage: page.hasPreviousPage,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges.at(-1)?.cursor ?? null,
+  });
+}
+
+/**
+ * A connection over the page `loadPage` loads (on first use, once) and the count `countTotal`
+ * makes (when `totalCount` is asked for).
+ */
 export function buildConnection<TConnection extends ConnectionShape<TNode>, TNode, TRow>(
   ConnectionClass: new () => TConnection,
-  page: Page<TRow>,
+  loadPage: () => Promise<Page<TRow>>,
   ordering: Ordering,
   toNode: (row: TRow) => TNode,
   countTotal: () => Promise<number>,
 ): TConnection {
   const connection = new ConnectionClass();
-  connection.edges = page.items.map(({ row, key }) => ({ cursor: encodeCursor(ordering, key), node: toNode(row) }));
-  const pageInfo = new PageInfo();
-  pageInfo.hasNextPage = page.hasNextPage;
-  pageInfo.hasPreviousPage = page.hasPreviousPage;
-  pageInfo.startCursor = connection.edges[0]?.cursor ?? null;
-  pageInfo.endCursor = connection.edges.at(-1)?.cursor ?? null;
-  connection.pageInfo = pageInfo;
+  let loaded: Promise<ConnectionPage<TNode>> | undefined;
+  connection.loadPage = () =>
+    (loaded ??= loadPage().then((page) => {
+      const edges = page.items.map(({ row, key }) => ({ cursor: encodeCursor(ordering, key), node: toNode(row) }));
+      return { edges, pageInfo: pageInfoOf(page, edges) };
+    }));
   connection.countTotal = countTotal;
   return connection;
 }

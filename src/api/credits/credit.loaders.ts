@@ -35,7 +35,7 @@ export function createCreditLoaders(db: Executor) {
   return {
     byId,
     remember,
-    /** The same page of credits for every project of a request: one windowed statement per argument set. */
+    /** The same page of credits for every project of a request: one statement per argument set. */
     pageByProject: new DataLoader<ProjectCreditsKey, Page<CreditRow>, string>(
       (keys) =>
         batchByArguments(keys, pageArguments, async (group) => {
@@ -51,7 +51,7 @@ export function createCreditLoaders(db: Executor) {
         }),
       { cacheKeyFn: (key) => `${key.projectId}|${pageArguments(key)}` },
     ),
-    /** `totalCount` of projects' credit connections: one GROUP BY per filter. */
+    /** `totalCount` of projects' credit connections: one statement per filter. */
     countByProject: new DataLoader<{ projectId: number; filter: CreditFilter }, number, string>(
       (keys) =>
         batchByArguments(keys, countArguments, async (group) => {

@@ -5,17 +5,8 @@
 import { and, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { creditLabels, credits, projects } from '../../db/schema.ts';
-import {
-  afterSql,
-  keyValuesSql,
-  orderBySql,
-  parseKeyValues,
-  toPage,
-  toPages,
-  type Ordering,
-  type Page,
-  type PageRequest,
-} from '../common/keyset.ts';
+import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
 import { inList } from '../common/sql-filters.ts';
 
 const creditColumns = {
@@ -157,57 +148,29 @@ export async function countCredits(db: Executor, filter: CreditFilter): Promise<
   return row?.count ?? 0;
 }
 
+/** The credits of project `projectId` matching `filter`, for `findPagesByParent` and `countByParent`. */
+function creditsOfProject(db: Executor, filter: CreditFilter): ChildRows {
+  return { table: credits, ofParent: (projectId) => eq(credits.projectId, projectId), where: filterSql(db, filter) };
+}
+
 /**
- * The same page of credits for each of several projects, in ONE statement: rows are
- * numbered per project with `row_number() over (partition by project_id order by …)` and
- * the first `first + 1` of each are kept. This is what keeps "a page of projects with their
- * credits" at a fixed number of statements whatever the page size.
+ * The same page of credits for each of several projects, in ONE statement (a LATERAL page
+ * per project; in id order, a LIMITed scan of the (project_id, id) index): this keeps "a page
+ * of projects with their credits" at a fixed number of statements whatever the page size.
  */
-export async function findCreditsByProject(
+export function findCreditsByProject(
   db: Executor,
   projectIds: readonly number[],
   filter: CreditFilter,
   ordering: Ordering,
   request: PageRequest,
 ): Promise<Map<number, Page<CreditRow>>> {
-  if (projectIds.length === 0) return new Map();
-  const ranked = db
-    .select({
-      id: credits.id,
-      parent: credits.projectId,
-      position: sql<number>`row_number() over (partition by ${credits.projectId} order by ${orderBySql(ordering)})`.as('page_position'),
-      key: keyValuesSql(ordering).as('cursor_key'),
-    })
-    .from(credits)
-    .where(and(inList(credits.projectId, projectIds), filterSql(db, filter), request.after ? afterSql(ordering, request.after) : undefined))
-    .as('ranked');
-  const rows = await db
-    .select({ row: creditColumns, parent: ranked.parent, key: ranked.key })
-    .from(ranked)
-    .innerJoin(credits, eq(credits.id, ranked.id))
-    .where(lte(ranked.position, request.first + 1))
-    .orderBy(ranked.parent, ranked.position);
-  return toPages(
-    projectIds,
-    rows.map(({ row, parent, key }) => ({ parent, row, key: parseKeyValues(key) })),
-    request,
-  );
+  return findPagesByParent(db, projectIds, creditsOfProject(db, filter), creditColumns, ordering, request);
 }
 
-/** Credits matching `filter` per project, in one GROUP BY. */
-export async function countCreditsByProject(
-  db: Executor,
-  projectIds: readonly number[],
-  filter: CreditFilter,
-): Promise<Map<number, number>> {
-  if (projectIds.length === 0) return new Map();
-  const rows = await db
-    .select({ projectId: credits.projectId, count: sql<number>`count(*)::int` })
-    .from(credits)
-    .where(and(inList(credits.projectId, projectIds), filterSql(db, filter)))
-    .groupBy(credits.projectId);
-  const counts = new Map(rows.map((row) => [row.projectId, row.count]));
-  return new Map(projectIds.map((id) => [id, counts.get(id) ?? 0]));
+/** Credits matching `filter` per project, in one statement. */
+export function countCreditsByProject(db: Executor, projectIds: readonly number[], filter: CreditFilter): Promise<Map<number, number>> {
+  return countByParent(db, projectIds, creditsOfProject(db, filter));
 }
 
 export async function findCreditsByIds(db: Executor, ids: readonly number[]): Promise<CreditRow[]> {

@@ -17,8 +17,13 @@ export class CreditResolver {
     const filter = toCreditFilter(args.filter);
     const ordering = creditOrdering(args.orderBy ?? CreditOrder.ID_ASC);
     const request = toPageRequest(args, ordering, ctx.maxPageSize);
-    const page = ctx.loaders.credits.remember(await findCredits(ctx.db, filter, ordering, request));
-    return buildConnection(CreditConnection, page, ordering, toCredit, () => countCredits(ctx.db, filter));
+    return buildConnection(
+      CreditConnection,
+      async () => ctx.loaders.credits.remember(await findCredits(ctx.db, filter, ordering, request)),
+      ordering,
+      toCredit,
+      () => countCredits(ctx.db, filter),
+    );
   }
 
   @Query(() => Credit, { nullable: true, description: 'A credit transaction by its global id; null when there is none.' })

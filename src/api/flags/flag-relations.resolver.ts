@@ -17,8 +17,13 @@ async function parentFlags(ctx: ApiContext, parent: FlagParent, parentId: number
   const filter = toFlagFilter(args.filter);
   const ordering = flagOrdering(flagOrderName(args.orderBy));
   const request = toPageRequest(args, ordering, ctx.maxPageSize);
-  const page = await ctx.loaders.flags.pageByParent.load({ parent, parentId, filter, ordering, request });
-  return buildConnection(FlagConnection, page, ordering, toFlag, () => ctx.loaders.flags.countByParent.load({ parent, parentId, filter }));
+  return buildConnection(
+    FlagConnection,
+    () => ctx.loaders.flags.pageByParent.load({ parent, parentId, filter, ordering, request }),
+    ordering,
+    toFlag,
+    () => ctx.loaders.flags.countByParent.load({ parent, parentId, filter }),
+  );
 }
 
 @Resolver(() => Project)

@@ -3,20 +3,11 @@
  * (a trigger refuses UPDATE, DELETE and TRUNCATE, drizzle/0004): there is nothing here, or
  * anywhere in the hub, that edits it.
  */
-import { and, eq, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { flagReviews } from '../../db/schema.ts';
-import {
-  afterSql,
-  keyValuesSql,
-  orderBySql,
-  parseKeyValues,
-  toPage,
-  toPages,
-  type Ordering,
-  type Page,
-  type PageRequest,
-} from '../common/keyset.ts';
+import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
 import { inList } from '../common/sql-filters.ts';
 import type { FlagStatusValue } from './flag.queries.ts';
 
@@ -80,46 +71,22 @@ export async function countReviews(db: Executor, filter: FlagReviewFilter): Prom
   return row?.count ?? 0;
 }
 
-/** The same page of reviews for each of several flags, in one windowed statement. */
-export async function findReviewsByFlag(
+/** The reviews of flag `flagId`, for `findPagesByParent` and `countByParent`. */
+const reviewsOfFlag: ChildRows = { table: flagReviews, ofParent: (flagId) => eq(flagReviews.flagId, flagId) };
+
+/** The same page of reviews for each of several flags, in one statement. */
+export function findReviewsByFlag(
   db: Executor,
   flagIds: readonly string[],
   ordering: Ordering,
   request: PageRequest,
 ): Promise<Map<string, Page<FlagReviewRow>>> {
-  if (flagIds.length === 0) return new Map();
-  const ranked = db
-    .select({
-      id: flagReviews.id,
-      position: sql<number>`row_number() over (partition by ${flagReviews.flagId} order by ${orderBySql(ordering)})`.as('page_position'),
-      key: keyValuesSql(ordering).as('cursor_key'),
-    })
-    .from(flagReviews)
-    .where(and(inList(flagReviews.flagId, flagIds), request.after ? afterSql(ordering, request.after) : undefined))
-    .as('ranked');
-  const rows = await db
-    .select({ row: reviewColumns, key: ranked.key })
-    .from(ranked)
-    .innerJoin(flagReviews, eq(flagReviews.id, ranked.id))
-    .where(lte(ranked.position, request.first + 1))
-    .orderBy(flagReviews.flagId, ranked.position);
-  return toPages(
-    flagIds,
-    rows.map(({ row, key }) => ({ parent: row.flagId, row, key: parseKeyValues(key) })),
-    request,
-  );
+  return findPagesByParent(db, flagIds, reviewsOfFlag, reviewColumns, ordering, request);
 }
 
-/** Reviews per flag, in one GROUP BY. */
-export async function countReviewsByFlag(db: Executor, flagIds: readonly string[]): Promise<Map<string, number>> {
-  if (flagIds.length === 0) return new Map();
-  const rows = await db
-    .select({ flagId: flagReviews.flagId, count: sql<number>`count(*)::int` })
-    .from(flagReviews)
-    .where(inList(flagReviews.flagId, flagIds))
-    .groupBy(flagReviews.flagId);
-  const counts = new Map(rows.map((row) => [row.flagId, row.count]));
-  return new Map(flagIds.map((id) => [id, counts.get(id) ?? 0]));
+/** Reviews per flag, in one statement. */
+export function countReviewsByFlag(db: Executor, flagIds: readonly string[]): Promise<Map<string, number>> {
+  return countByParent(db, flagIds, reviewsOfFlag);
 }
 
 export async function findReviewsByIds(db: Executor, ids: readonly number[]): Promise<FlagReviewRow[]> {

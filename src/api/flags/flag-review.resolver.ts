@@ -16,8 +16,13 @@ export class FlagReviewResolver {
     const filter = toFlagReviewFilter(args.filter);
     const ordering = flagReviewOrdering(flagReviewOrderName(args.orderBy));
     const request = toPageRequest(args, ordering, ctx.maxPageSize);
-    const page = await findReviews(ctx.db, filter, ordering, request);
-    return buildConnection(FlagReviewConnection, page, ordering, toFlagReview, () => countReviews(ctx.db, filter));
+    return buildConnection(
+      FlagReviewConnection,
+      () => findReviews(ctx.db, filter, ordering, request),
+      ordering,
+      toFlagReview,
+      () => countReviews(ctx.db, filter),
+    );
   }
 
   @FieldResolver(() => Flag, { description: 'The flag reviewed, as it is now.' })

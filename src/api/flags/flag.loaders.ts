@@ -65,7 +65,7 @@ export function createFlagLoaders(db: Executor) {
       const rows = await findFlagProjects(db, flagIds);
       return flagIds.map((id) => rows.get(id) ?? []);
     }),
-    /** The same page of credits for every flag of a request: one windowed statement per argument set. */
+    /** The same page of credits for every flag of a request: one statement per argument set. */
     creditPage: new DataLoader<FlagCreditsKey, Page<FlagCreditRow>, string>(
       (keys) =>
         batchByArguments(keys, creditArguments, async (group) => {
@@ -103,7 +103,7 @@ export function createFlagLoaders(db: Executor) {
       const counts = await countReviewsByFlag(db, flagIds);
       return flagIds.map((id) => counts.get(id) ?? 0);
     }),
-    /** The same page of flags for every project (or credit) of a request: one windowed statement per argument set. */
+    /** The same page of flags for every project (or credit) of a request: one statement per argument set. */
     pageByParent: new DataLoader<ParentFlagsKey, Page<FlagRow>, string>(
       (keys) =>
         batchByArguments(keys, parentPageArguments, async (group) => {
@@ -120,7 +120,7 @@ export function createFlagLoaders(db: Executor) {
         }),
       { cacheKeyFn: (key) => `${key.parentId}|${parentPageArguments(key)}` },
     ),
-    /** `totalCount` of projects' (or credits') flag connections: one GROUP BY per filter. */
+    /** `totalCount` of projects' (or credits') flag connections: one statement per filter. */
     countByParent: new DataLoader<Pick<ParentFlagsKey, 'parent' | 'parentId' | 'filter'>, number, string>(
       (keys) =>
         batchByArguments(keys, parentCountArguments, async (group) => {

@@ -1,22 +1,13 @@
 /**
  * Flag reads, framework-free (take `Executor`, return rows), shared by the GraphQL
- * resolvers, the CLI and tests: pages of flags (alone, or per project / credit in one windowed
+ * resolvers, the CLI and tests: pages of flags (alone, or per project / credit in one
  * statement), counts, and the projects and credits a flag involves.
  */
-import { and, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { flagCredits, flagProjects, flags } from '../../db/schema.ts';
-import {
-  afterSql,
-  keyValuesSql,
-  orderBySql,
-  parseKeyValues,
-  toPage,
-  toPages,
-  type Ordering,
-  type Page,
-  type PageRequest,
-} from '../common/keyset.ts';
+import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
 import { inList } from '../common/sql-filters.ts';
 
 export const flagColumns = {
@@ -130,19 +121,24 @@ export async function findFlagsByIds(db: Executor, ids: readonly string[]): Prom
 /** The entity a nested `flags` connection hangs off. */
 export type FlagParent = 'project' | 'credit';
 
-/** Distinct (flag, parent) pairs of the parents: a flag involving a project twice (two roles) is listed once. */
-function parentLinks(db: Executor, parent: FlagParent, parentIds: readonly number[]) {
-  return parent === 'project'
-    ? db.selectDistinct({ flagId: flagProjects.flagId, parentId: flagProjects.projectId }).from(flagProjects).where(inList(flagProjects.projectId, parentIds)).as('links')
-    : db.selectDistinct({ flagId: flagCredits.flagId, parentId: flagCredits.creditId }).from(flagCredits).where(inList(flagCredits.creditId, parentIds)).as('links');
+/**
+ * The flags of project (or credit) `parentId` matching `filter`, for `findPagesByParent` and
+ * `countByParent`: a semi-join on the link table, so a flag involving a project twice (two
+ * roles) is listed and counted once.
+ */
+function flagsOf(parent: FlagParent, filter: FlagFilter): ChildRows {
+  return {
+    table: flags,
+    ofParent: (parentId) =>
+      parent === 'project'
+        ? sql`${flags.id} in (select ${flagProjects.flagId} from ${flagProjects} where ${flagProjects.projectId} = ${parentId})`
+        : sql`${flags.id} in (select ${flagCredits.flagId} from ${flagCredits} where ${flagCredits.creditId} = ${parentId})`,
+    where: flagFilterSql(filter),
+  };
 }
 
-/**
- * The same page of flags for each of several projects (or credits), in ONE statement: rows
- * are numbered per parent with `row_number() over (partition by parent order by …)` and the
- * first `first + 1` of each are kept.
- */
-export async function findFlagsByParent(
+/** The same page of flags for each of several projects (or credits), in ONE statement (a LATERAL page per parent). */
+export function findFlagsByParent(
   db: Executor,
   parent: FlagParent,
   parentIds: readonly number[],
@@ -150,44 +146,12 @@ export async function findFlagsByParent(
   ordering: Ordering,
   request: PageRequest,
 ): Promise<Map<number, Page<FlagRow>>> {
-  if (parentIds.length === 0) return new Map();
-  const links = parentLinks(db, parent, parentIds);
-  const ranked = db
-    .select({
-      id: flags.id,
-      parent: links.parentId,
-      position: sql<number>`row_number() over (partition by ${links.parentId} order by ${orderBySql(ordering)})`.as('page_position'),
-      key: keyValuesSql(ordering).as('cursor_key'),
-    })
-    .from(flags)
-    .innerJoin(links, eq(links.flagId, flags.id))
-    .where(and(flagFilterSql(filter), request.after ? afterSql(ordering, request.after) : undefined))
-    .as('ranked');
-  const rows = await db
-    .select({ row: flagColumns, parent: ranked.parent, key: ranked.key })
-    .from(ranked)
-    .innerJoin(flags, eq(flags.id, ranked.id))
-    .where(lte(ranked.position, request.first + 1))
-    .orderBy(ranked.parent, ranked.position);
-  return toPages(
-    parentIds,
-    rows.map(({ row, parent: parentId, key }) => ({ parent: parentId, row, key: parseKeyValues(key) })),
-    request,
-  );
+  return findPagesByParent(db, parentIds, flagsOf(parent, filter), flagColumns, ordering, request);
 }
 
-/** Flags matching `filter` per project (or credit), in one GROUP BY. */
-export async function countFlagsByParent(db: Executor, parent: FlagParent, parentIds: readonly number[], filter: FlagFilter): Promise<Map<number, number>> {
-  if (parentIds.length === 0) return new Map();
-  const links = parentLinks(db, parent, parentIds);
-  const rows = await db
-    .select({ parentId: links.parentId, count: sql<number>`count(*)::int` })
-    .from(flags)
-    .innerJoin(links, eq(links.flagId, flags.id))
-    .where(flagFilterSql(filter))
-    .groupBy(links.parentId);
-  const counts = new Map(rows.map((row) => [row.parentId, row.count]));
-  return new Map(parentIds.map((id) => [id, counts.get(id) ?? 0]));
+/** Flags matching `filter` per project (or credit), in one statement. */
+export function countFlagsByParent(db: Executor, parent: FlagParent, parentIds: readonly number[], filter: FlagFilter): Promise<Map<number, number>> {
+  return countByParent(db, parentIds, flagsOf(parent, filter));
 }
 
 export interface FlagProjectRow {
@@ -225,40 +189,17 @@ export const flagCreditOrdering: Ordering = {
   ],
 };
 
-/** The same page of credits (with their roles) for each of several flags, in one windowed statement. */
-export async function findFlagCredits(db: Executor, flagIds: readonly string[], request: PageRequest): Promise<Map<string, Page<FlagCreditRow>>> {
-  if (flagIds.length === 0) return new Map();
-  const ranked = db
-    .select({
-      flagId: flagCredits.flagId,
-      creditId: flagCredits.creditId,
-      role: flagCredits.role,
-      position: sql<number>`row_number() over (partition by ${flagCredits.flagId} order by ${orderBySql(flagCreditOrdering)})`.as('page_position'),
-      key: keyValuesSql(flagCreditOrdering).as('cursor_key'),
-    })
-    .from(flagCredits)
-    .where(and(inList(flagCredits.flagId, flagIds), request.after ? afterSql(flagCreditOrdering, request.after) : undefined))
-    .as('ranked');
-  const rows = await db
-    .select({ flagId: ranked.flagId, creditId: ranked.creditId, role: ranked.role, key: ranked.key })
-    .from(ranked)
-    .where(lte(ranked.position, request.first + 1))
-    .orderBy(ranked.flagId, ranked.position);
-  return toPages(
-    flagIds,
-    rows.map(({ key, ...row }) => ({ parent: row.flagId, row, key: parseKeyValues(key) })),
-    request,
-  );
+/** The credits of flag `flagId`, for `findPagesByParent` and `countByParent`. */
+const creditsOfFlag: ChildRows = { table: flagCredits, ofParent: (flagId) => eq(flagCredits.flagId, flagId) };
+
+const flagCreditColumns = { flagId: flagCredits.flagId, creditId: flagCredits.creditId, role: flagCredits.role };
+
+/** The same page of credits (with their roles) for each of several flags, in one statement. */
+export function findFlagCredits(db: Executor, flagIds: readonly string[], request: PageRequest): Promise<Map<string, Page<FlagCreditRow>>> {
+  return findPagesByParent(db, flagIds, creditsOfFlag, flagCreditColumns, flagCreditOrdering, request);
 }
 
-/** Credits per flag, in one GROUP BY. */
-export async function countFlagCredits(db: Executor, flagIds: readonly string[]): Promise<Map<string, number>> {
-  if (flagIds.length === 0) return new Map();
-  const rows = await db
-    .select({ flagId: flagCredits.flagId, count: sql<number>`count(*)::int` })
-    .from(flagCredits)
-    .where(inList(flagCredits.flagId, flagIds))
-    .groupBy(flagCredits.flagId);
-  const counts = new Map(rows.map((row) => [row.flagId, row.count]));
-  return new Map(flagIds.map((id) => [id, counts.get(id) ?? 0]));
+/** Credits per flag, in one statement. */
+export function countFlagCredits(db: Executor, flagIds: readonly string[]): Promise<Map<string, number>> {
+  return countByParent(db, flagIds, creditsOfFlag);
 }

@@ -18,8 +18,13 @@ export class FlagResolver {
     const filter = toFlagFilter(args.filter);
     const ordering = flagOrdering(flagOrderName(args.orderBy));
     const request = toPageRequest(args, ordering, ctx.maxPageSize);
-    const page = ctx.loaders.flags.remember(await findFlags(ctx.db, filter, ordering, request));
-    return buildConnection(FlagConnection, page, ordering, toFlag, () => countFlags(ctx.db, filter));
+    return buildConnection(
+      FlagConnection,
+      async () => ctx.loaders.flags.remember(await findFlags(ctx.db, filter, ordering, request)),
+      ordering,
+      toFlag,
+      () => countFlags(ctx.db, filter),
+    );
   }
 
   @Query(() => Flag, { nullable: true, description: 'A flag by its global id; null when there is none.' })
@@ -41,15 +46,23 @@ export class FlagResolver {
   @FieldResolver(() => FlagCreditConnection, { description: 'The credit transactions involved, each with its role in the finding.' })
   async credits(@Root() flag: Flag, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: ApiContext): Promise<FlagCreditConnection> {
     const request = toPageRequest(args, flagCreditOrdering, ctx.maxPageSize);
-    const page = await ctx.loaders.flags.creditPage.load({ flagId: flag.dbId, request });
-    return toFlagCreditConnection(page, flagCreditOrdering, () => ctx.loaders.flags.creditCount.load(flag.dbId));
+    return toFlagCreditConnection(
+      () => ctx.loaders.flags.creditPage.load({ flagId: flag.dbId, request }),
+      flagCreditOrdering,
+      () => ctx.loaders.flags.creditCount.load(flag.dbId),
+    );
   }
 
   @FieldResolver(() => FlagReviewConnection, { description: 'Its audit trail: every review, oldest first. Readable by everyone; never edited.' })
   async reviews(@Root() flag: Flag, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: ApiContext): Promise<FlagReviewConnection> {
     const ordering = flagReviewOrdering('ID_ASC');
     const request = toPageRequest(args, ordering, ctx.maxPageSize);
-    const page = await ctx.loaders.flags.reviewPage.load({ flagId: flag.dbId, ordering, request });
-    return buildConnection(FlagReviewConnection, page, ordering, toFlagReview, () => ctx.loaders.flags.reviewCount.load(flag.dbId));
+    return buildConnection(
+      FlagReviewConnection,
+      () => ctx.loaders.flags.reviewPage.load({ flagId: flag.dbId, ordering, request }),
+      ordering,
+      toFlagReview,
+      () => ctx.loaders.flags.reviewCount.load(flag.dbId),
+    );
   }
 }

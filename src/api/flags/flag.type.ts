@@ -1,6 +1,6 @@
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { Connection, PageInfo } from '../common/connection.type.ts';
+import { Connection, PageInfo, pageInfoOf } from '../common/connection.type.ts';
 import { encodeCursor } from '../common/cursor.ts';
 import type { Ordering, Page } from '../common/keyset.ts';
 import { Node } from '../common/node.interface.ts';
@@ -61,13 +61,20 @@ export class FlagCreditEdge {
 
 @ObjectType({ description: 'The credit transactions a flag involves, by role then credit.' })
 export class FlagCreditConnection {
-  @Field(() => [FlagCreditEdge])
-  edges!: FlagCreditEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
+  /** Loads the page on first use (see ConnectionShape). */
+  loadPage!: () => Promise<{ edges: FlagCreditEdge[]; pageInfo: PageInfo }>;
 
   countTotal!: () => Promise<number>;
+
+  @Field(() => [FlagCreditEdge])
+  async edges(): Promise<FlagCreditEdge[]> {
+    return (await this.loadPage()).edges;
+  }
+
+  @Field(() => PageInfo)
+  async pageInfo(): Promise<PageInfo> {
+    return (await this.loadPage()).pageInfo;
+  }
 
   @Field(() => Int, { description: 'Credits the flag involves across all pages (counted only when you ask for it).' })
   totalCount(): Promise<number> {
@@ -172,17 +179,20 @@ export function toFlagProject(row: FlagProjectRow): FlagProject {
   return Object.assign(new FlagProject(), { projectId: row.projectId, role: row.role });
 }
 
-export function toFlagCreditConnection(page: Page<FlagCreditRow>, ordering: Ordering, countTotal: () => Promise<number>): FlagCreditConnection {
+export function toFlagCreditConnection(
+  loadPage: () => Promise<Page<FlagCreditRow>>,
+  ordering: Ordering,
+  countTotal: () => Promise<number>,
+): FlagCreditConnection {
   const connection = new FlagCreditConnection();
-  connection.edges = page.items.map(({ row, key }) =>
-    Object.assign(new FlagCreditEdge(), { cursor: encodeCursor(ordering, key), role: row.role, creditId: row.creditId }),
-  );
-  connection.pageInfo = Object.assign(new PageInfo(), {
-    hasNextPage: page.hasNextPage,
-    hasPreviousPage: page.hasPreviousPage,
-    startCursor: connection.edges[0]?.cursor ?? null,
-    endCursor: connection.edges.at(-1)?.cursor ?? null,
-  });
+  let loaded: ReturnType<FlagCreditConnection['loadPage']> | undefined;
+  connection.loadPage = () =>
+    (loaded ??= loadPage().then((page) => {
+      const edges = page.items.map(({ row, key }) =>
+        Object.assign(new FlagCreditEdge(), { cursor: encodeCursor(ordering, key), role: row.role, creditId: row.creditId }),
+      );
+      return { edges, pageInfo: pageInfoOf(page, edges) };
+    }));
   connection.countTotal = countTotal;
   return connection;
 }

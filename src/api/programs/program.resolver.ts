@@ -18,8 +18,7 @@ export class ProgramResolver {
   @Query(() => ProgramConnection, { description: 'The programs (registries) the hub follows, by code.' })
   async programs(@Args(() => ProgramsArgs) args: ProgramsArgs, @Ctx() ctx: ApiContext): Promise<ProgramConnection> {
     const request = toPageRequest(args, programOrdering, ctx.maxPageSize);
-    const page = await findPrograms(ctx.db, request);
-    return buildConnection(ProgramConnection, page, programOrdering, toProgram, () => countPrograms(ctx.db));
+    return buildConnection(ProgramConnection, () => findPrograms(ctx.db, request), programOrdering, toProgram, () => countPrograms(ctx.db));
   }
 
   @Query(() => Program, { nullable: true, description: 'A program by its code (`verra`) or its global id; null when there is none.' })
@@ -38,9 +37,12 @@ export class ProgramResolver {
     const filter = toProjectFilter(args.filter);
     const ordering = projectOrdering(projectOrderName(args.orderBy, filter), filter);
     const request = toPageRequest(args, ordering, ctx.maxPageSize);
-    const page = await ctx.loaders.projects.pageByProgram.load({ programId: program.code, filter, ordering, request });
-    return buildConnection(ProjectConnection, page, ordering, toProject, () =>
-      ctx.loaders.projects.countByProgram.load({ programId: program.code, filter }),
+    return buildConnection(
+      ProjectConnection,
+      () => ctx.loaders.projects.pageByProgram.load({ programId: program.code, filter, ordering, request }),
+      ordering,
+      toProject,
+      () => ctx.loaders.projects.countByProgram.load({ programId: program.code, filter }),
     );
   }
 

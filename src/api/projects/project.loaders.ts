@@ -50,7 +50,7 @@ export function createProjectLoaders(db: Executor) {
         }),
       { cacheKeyFn: (key) => `${key.programId}|${pageArguments(key)}` },
     ),
-    /** `totalCount` of programs' project connections: one GROUP BY per filter. */
+    /** `totalCount` of programs' project connections: one statement per filter. */
     countByProgram: new DataLoader<{ programId: string; filter: ProjectFilter }, number, string>(
       (keys) =>
         batchByArguments(keys, countArguments, async (group) => {

@@ -2,20 +2,11 @@
  * Project reads, framework-free (take `Executor`, return rows), shared by the GraphQL
  * resolvers, the CLI and tests.
  */
-import { and, eq, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { projects } from '../../db/schema.ts';
-import {
-  afterSql,
-  keyValuesSql,
-  orderBySql,
-  parseKeyValues,
-  toPage,
-  toPages,
-  type Ordering,
-  type Page,
-  type PageRequest,
-} from '../common/keyset.ts';
+import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
 import { containsPattern, inList } from '../common/sql-filters.ts';
 
 const projectColumns = {
@@ -155,56 +146,25 @@ export async function countProjects(db: Executor, filter: ProjectFilter): Promis
   return row?.count ?? 0;
 }
 
-/**
- * The same page of projects for each of several programs, in ONE statement: rows are
- * numbered per program with `row_number() over (partition by program_id …)` and the first
- * `first + 1` of each are kept.
- */
-export async function findProjectsByProgram(
+/** The projects of program `programId` matching `filter`, for `findPagesByParent` and `countByParent`. */
+function projectsOfProgram(filter: ProjectFilter): ChildRows {
+  return { table: projects, ofParent: (programId) => eq(projects.programId, programId), where: filterSql(filter) };
+}
+
+/** The same page of projects for each of several programs, in ONE statement (a LATERAL page per program). */
+export function findProjectsByProgram(
   db: Executor,
   programIds: readonly string[],
   filter: ProjectFilter,
   ordering: Ordering,
   request: PageRequest,
 ): Promise<Map<string, Page<ProjectRow>>> {
-  if (programIds.length === 0) return new Map();
-  const ranked = db
-    .select({
-      id: projects.id,
-      parent: projects.programId,
-      position: sql<number>`row_number() over (partition by ${projects.programId} order by ${orderBySql(ordering)})`.as('page_position'),
-      key: keyValuesSql(ordering).as('cursor_key'),
-    })
-    .from(projects)
-    .where(and(inList(projects.programId, programIds), filterSql(filter), request.after ? afterSql(ordering, request.after) : undefined))
-    .as('ranked');
-  const rows = await db
-    .select({ row: projectColumns, parent: ranked.parent, key: ranked.key })
-    .from(ranked)
-    .innerJoin(projects, eq(projects.id, ranked.id))
-    .where(lte(ranked.position, request.first + 1))
-    .orderBy(ranked.parent, ranked.position);
-  return toPages(
-    programIds,
-    rows.map(({ row, parent, key }) => ({ parent, row, key: parseKeyValues(key) })),
-    request,
-  );
+  return findPagesByParent(db, programIds, projectsOfProgram(filter), projectColumns, ordering, request);
 }
 
-/** Projects matching `filter` per program, in one GROUP BY. */
-export async function countProjectsByProgram(
-  db: Executor,
-  programIds: readonly string[],
-  filter: ProjectFilter,
-): Promise<Map<string, number>> {
-  if (programIds.length === 0) return new Map();
-  const rows = await db
-    .select({ programId: projects.programId, count: sql<number>`count(*)::int` })
-    .from(projects)
-    .where(and(inList(projects.programId, programIds), filterSql(filter)))
-    .groupBy(projects.programId);
-  const counts = new Map(rows.map((row) => [row.programId, row.count]));
-  return new Map(programIds.map((id) => [id, counts.get(id) ?? 0]));
+/** Projects matching `filter` per program, in one statement. */
+export function countProjectsByProgram(db: Executor, programIds: readonly string[], filter: ProjectFilter): Promise<Map<string, number>> {
+  return countByParent(db, programIds, projectsOfProgram(filter));
 }
 
 export async function findProjectsByIds(db: Executor, ids: readonly number[]): Promise<ProjectRow[]> {

@@ -19,8 +19,13 @@ export class ProjectResolver {
     const filter = toProjectFilter(args.filter);
     const ordering = projectOrdering(projectOrderName(args.orderBy, filter), filter);
     const request = toPageRequest(args, ordering, ctx.maxPageSize);
-    const page = ctx.loaders.projects.remember(await findProjects(ctx.db, filter, ordering, request));
-    return buildConnection(ProjectConnection, page, ordering, toProject, () => countProjects(ctx.db, filter));
+    return buildConnection(
+      ProjectConnection,
+      async () => ctx.loaders.projects.remember(await findProjects(ctx.db, filter, ordering, request)),
+      ordering,
+      toProject,
+      () => countProjects(ctx.db, filter),
+    );
   }
 
   @Query(() => Project, { nullable: true, description: 'A project by its global id; null when there is none.' })
@@ -48,9 +53,12 @@ export class ProjectResolver {
     const filter = toCreditFilter(args.filter);
     const ordering = creditOrdering(args.orderBy ?? CreditOrder.ID_ASC);
     const request = toPageRequest(args, ordering, ctx.maxPageSize);
-    const page = await ctx.loaders.credits.pageByProject.load({ projectId: project.dbId, filter, ordering, request });
-    return buildConnection(CreditConnection, page, ordering, toCredit, () =>
-      ctx.loaders.credits.countByProject.load({ projectId: project.dbId, filter }),
+    return buildConnection(
+      CreditConnection,
+      () => ctx.loaders.credits.pageByProject.load({ projectId: project.dbId, filter, ordering, request }),
+      ordering,
+      toCredit,
+      () => ctx.loaders.credits.countByProject.load({ projectId: project.dbId, filter }),
     );
   }
 }

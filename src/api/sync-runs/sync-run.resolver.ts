@@ -14,8 +14,13 @@ export class SyncRunResolver {
   async syncRuns(@Args(() => SyncRunsArgs) args: SyncRunsArgs, @Ctx() ctx: ApiContext): Promise<SyncRunConnection> {
     const filter = toSyncRunFilter(args.filter);
     const request = toPageRequest(args, syncRunOrdering, ctx.maxPageSize);
-    const page = await findSyncRuns(ctx.db, filter, request);
-    return buildConnection(SyncRunConnection, page, syncRunOrdering, toSyncRun, () => countSyncRuns(ctx.db, filter));
+    return buildConnection(
+      SyncRunConnection,
+      () => findSyncRuns(ctx.db, filter, request),
+      syncRunOrdering,
+      toSyncRun,
+      () => countSyncRuns(ctx.db, filter),
+    );
   }
 
   @FieldResolver(() => Program)
