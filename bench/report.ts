@@ -5,9 +5,10 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { ran, type MatchingRun, type NotRun, type RecallOf } from './hooks/matching.ts';
 import type { BenchResult, ScaleRun } from './run.ts';
 import { resultsDir } from './run.ts';
-import { decimal, integer, markdownTable, megabytes, milliseconds, textTable } from './support/table.ts';
+import { decimal, integer, markdownTable, megabytes, milliseconds, percent, textTable } from './support/table.ts';
 
 /** Goals of issue 6, and how "flat" is read. */
 export const goals = {
@@ -17,12 +18,27 @@ export const goals = {
   flatRss: 1.25,
   /** GraphQL p50 ÷ raw SQL p50 of the same data. */
   apiP50: 1.5,
+  /**
+   * Matching time at 5N ÷ at N: "≤ 5 × (linear)". Linear growth measures about 5 (quadratic 25);
+   * a run passes up to 7.5, 50 % over linear, which a busy 2-core machine and fixed per-run
+   * costs can add, while anything quadratic is far above it.
+   */
+  matchingGrowth: 5,
+  matchingGrowthPass: 7.5,
+  /** The cross-program matcher's time ÷ the naive all-pairs comparison's, at a small N: below 1. */
+  matcherVsNaive: 1,
+  /** Share of the naive baseline's matches the matcher flags too (the blocking's recall). */
+  naiveRecall: 1,
+  /** Share of the planted double-issued serial ranges flagged. */
+  serialOverlapRecall: 1,
+  /** Share of the planted cross-program re-listings flagged. */
+  relistingRecall: 0.9,
 } as const;
 
 type Verdict = 'PASS' | 'FAIL' | 'info' | 'error';
 
 export interface Check {
-  area: 'ingest' | 'api';
+  area: 'ingest' | 'labelling' | 'matching' | 'api';
   name: string;
   measured: string;
   baseline: string;
@@ -101,6 +117,8 @@ export function checks(result: BenchResult): Check[] {
     verdict: syncRssRatio <= goals.flatRss ? 'PASS' : 'FAIL',
   });
 
+  list.push(...labellingChecks(result), ...matchingChecks(result));
+
   for (const query of result.api?.queries ?? []) {
     if (query.error) {
       list.push({ area: 'api', name: query.title, measured: `error: ${query.error}`, baseline: '', ratio: '', goal: '', verdict: 'error' });
@@ -127,6 +145,181 @@ export function checks(result: BenchResult): Check[] {
     });
   }
   return list;
+}
+
+function labellingChecks(result: BenchResult): Check[] {
+  const labelling = result.labelling;
+  const at = `scale ${result.datasets.at(-1)!.scale}`;
+  if ('error' in labelling) {
+    return [{ area: 'labelling', name: `full labelling run, credits/s (${at})`, measured: `failed: ${labelling.error}`, baseline: '', ratio: '', goal: 'none (information)', verdict: 'error' }];
+  }
+  const { first, rerun } = labelling;
+  const written = rerun.inserted + rerun.updated;
+  return [
+    {
+      area: 'labelling',
+      name: `full labelling run, credits/s (${at})`,
+      measured: `${integer(first.credits / first.seconds)} credits/s (${integer(first.credits)} credits, ${decimal(first.seconds, 1)} s)`,
+      baseline: '',
+      ratio: '',
+      goal: 'none (information)',
+      verdict: 'info',
+    },
+    {
+      area: 'labelling',
+      name: `unchanged re-run: labels written (${at})`,
+      measured: `${integer(written)} written (${decimal(rerun.seconds, 1)} s, ${integer(rerun.credits / rerun.seconds)} credits/s checked)`,
+      baseline: `first run wrote ${integer(first.inserted + first.updated)} (${decimal(first.seconds, 1)} s)`,
+      ratio: decimal(rerun.seconds / first.seconds, 2),
+      goal: '0 written',
+      verdict: written === 0 ? 'PASS' : 'FAIL',
+    },
+  ];
+}
+
+const notRun = (part: NotRun): string => ('error' in part ? `failed: ${part.error}` : `skipped: ${part.skipped}`);
+const runTime = (run: MatchingRun) => `${decimal(run.seconds, 1)} s (${integer(run.projects)} projects)`;
+const recallOf = (recall: RecallOf) => `${integer(recall.found)} of ${integer(recall.planted)} (${percent(recall.found, recall.planted)})`;
+
+function matchingChecks(result: BenchResult): Check[] {
+  const { atN, at5N, atBench, naive } = result.matching;
+  const list: Check[] = [];
+  const growthName = `full matching run, time at 5N ÷ N projects (scale ${at5N.scale} ÷ scale ${atN.scale})`;
+  const growthGoal = `≤ ${goals.matchingGrowth} (linear; quadratic 25): PASS ≤ ${goals.matchingGrowthPass}`;
+  if (!ran(atN) || !ran(at5N)) {
+    const failed = !ran(atN) ? atN : (at5N as NotRun);
+    const skipped = ran(atN) && 'skipped' in failed;
+    list.push({ area: 'matching', name: growthName, measured: notRun(failed), baseline: ran(atN) ? runTime(atN) : '', ratio: '', goal: growthGoal, verdict: skipped ? 'info' : 'error' });
+  } else {
+    const ratio = at5N.seconds / atN.seconds;
+    list.push({
+      area: 'matching',
+      name: growthName,
+      measured: runTime(at5N),
+      baseline: runTime(atN),
+      ratio: decimal(ratio, 2),
+      goal: growthGoal,
+      verdict: ratio <= goals.matchingGrowthPass ? 'PASS' : 'FAIL',
+    });
+  }
+  if (ran(atN) && ran(atBench)) {
+    const factor = atBench.scale / atN.scale;
+    list.push({
+      area: 'matching',
+      name: `full matching run, time at ${factor}N ÷ N projects (bench database, scale ${atBench.scale} ÷ scale ${atN.scale})`,
+      measured: runTime(atBench),
+      baseline: runTime(atN),
+      ratio: decimal(atBench.seconds / atN.seconds, 2),
+      goal: `none (information): linear ${factor}, quadratic ${factor * factor}`,
+      verdict: 'info',
+    });
+  } else if (!ran(atBench)) {
+    list.push({ area: 'matching', name: `full matching run (bench database, scale ${atBench.scale})`, measured: notRun(atBench), baseline: '', ratio: '', goal: '', verdict: 'error' });
+  }
+
+  const naiveName = `cross-program matcher ÷ naive all-pairs, time (scale ${naive.scale})`;
+  if (!ran(naive)) {
+    list.push({ area: 'matching', name: naiveName, measured: notRun(naive), baseline: '', ratio: '', goal: `< ${goals.matcherVsNaive}`, verdict: 'skipped' in naive ? 'info' : 'error' });
+  } else {
+    const ratio = naive.matcherSeconds / naive.naiveSeconds;
+    list.push({
+      area: 'matching',
+      name: naiveName,
+      measured: `matcher ${decimal(naive.matcherSeconds, 2)} s (median of ${naive.repeats})`,
+      baseline: `naive ${decimal(naive.naiveSeconds, 2)} s (${integer(naive.pairs)} pairs)`,
+      ratio: decimal(ratio, 2),
+      goal: `< ${goals.matcherVsNaive}`,
+      verdict: ratio < goals.matcherVsNaive ? 'PASS' : 'FAIL',
+    });
+    list.push({
+      area: 'matching',
+      name: `naive all-pairs matches the matcher flags too (scale ${naive.scale})`,
+      measured: `${integer(naive.alsoFound)} of ${integer(naive.naiveMatches)} (${percent(naive.alsoFound, naive.naiveMatches)})`,
+      baseline: `naive pairs scoring ≥ the possible threshold`,
+      ratio: naive.naiveMatches === 0 ? '' : decimal(naive.alsoFound / naive.naiveMatches, 2),
+      goal: `${goals.naiveRecall * 100} %`,
+      verdict: naive.naiveMatches === 0 ? 'info' : naive.alsoFound / naive.naiveMatches >= goals.naiveRecall ? 'PASS' : 'FAIL',
+    });
+  }
+
+  const recallChecks: [string, (run: MatchingRun) => RecallOf, number, string][] = [
+    ['double issuances (serial overlaps)', (run) => run.recall.serialOverlaps, goals.serialOverlapRecall, `${goals.serialOverlapRecall * 100} %`],
+    ['cross-program re-listings', (run) => run.recall.relistings, goals.relistingRecall, `≥ ${goals.relistingRecall * 100} %`],
+  ];
+  for (const [what, pick, goal, goalText] of recallChecks) {
+    const name = `recall on planted ${what} (scale ${atBench.scale})`;
+    if (!ran(atBench)) {
+      list.push({ area: 'matching', name, measured: notRun(atBench), baseline: '', ratio: '', goal: goalText, verdict: 'error' });
+      continue;
+    }
+    const recall = pick(atBench);
+    list.push({
+      area: 'matching',
+      name,
+      measured: recallOf(recall),
+      baseline: `planted in manifest.json`,
+      ratio: recall.planted === 0 ? '' : decimal(recall.found / recall.planted, 2),
+      goal: goalText,
+      verdict: recall.planted === 0 ? 'info' : recall.found / recall.planted >= goal ? 'PASS' : 'FAIL',
+    });
+  }
+  return list;
+}
+
+function labellingLines(result: BenchResult): string[] {
+  const labelling = result.labelling;
+  if ('error' in labelling) return [`labelling failed: ${labelling.error}`];
+  const run = (name: string, r: typeof labelling.first) =>
+    `${name}: ${decimal(r.seconds, 2)} s for ${integer(r.credits)} credits (${integer(r.credits / r.seconds)} credits/s): ${integer(r.inserted)} new, ${integer(r.updated)} changed, ${integer(r.unchanged)} unchanged`;
+  return [
+    `reference data ${labelling.referenceVersion} ${labelling.referenceInserted ? 'loaded' : 'already loaded'} as \`hub label\` loads it (ensureShippedReference): ${decimal(labelling.referenceSeconds, 2)} s; evaluated at ${labelling.evaluationDate}`,
+    run('full labelling run', labelling.first),
+    run('unchanged re-run', labelling.rerun),
+  ];
+}
+
+function matchingDetail(result: BenchResult): { header: string[]; rows: string[][] } | null {
+  const runs = [result.matching.atN, result.matching.at5N, result.matching.atBench].filter((part): part is MatchingRun => ran(part));
+  if (runs.length === 0) return null;
+  const header = ['', ...runs.map((run) => `scale ${run.scale}`)];
+  const names = [...new Set(runs.flatMap((run) => run.detectors.map((d) => d.detector)))];
+  const rows = [
+    ['projects / credits', ...runs.map((run) => `${integer(run.projects)} / ${integer(run.credits)}`)],
+    ['full matching run', ...runs.map((run) => `${decimal(run.seconds, 1)} s`)],
+    ...names.map((name) => [
+      `  ${name}`,
+      ...runs.map((run) => {
+        const d = run.detectors.find((x) => x.detector === name);
+        return !d ? '' : d.error ? `failed: ${d.error}` : `${decimal(d.seconds, 1)} s (${integer(d.detected)} finding${d.detected === 1 ? '' : 's'})`;
+      }),
+    ]),
+    ['planted serial overlaps flagged', ...runs.map((run) => recallOf(run.recall.serialOverlaps))],
+    ['planted re-listings flagged', ...runs.map((run) => recallOf(run.recall.relistings))],
+    ['  of which as double issuance', ...runs.map((run) => integer(run.recall.relistings.asDoubleIssuance))],
+  ];
+  return { header, rows };
+}
+
+function matchingLines(result: BenchResult): string[] {
+  const { atN, at5N, atBench, naive } = result.matching;
+  const lines: string[] = [];
+  for (const part of [atN, at5N, atBench]) {
+    if (!ran(part)) {
+      lines.push(`scale ${part.scale}: ${notRun(part)}`);
+      continue;
+    }
+    const missed = [...part.recall.serialOverlaps.missed, ...part.recall.relistings.missed];
+    if (missed.length > 0) lines.push(`scale ${part.scale}: planted duplicates not flagged: ${missed.join(', ')}`);
+    if (part.syncSeconds !== undefined) lines.push(`scale ${part.scale}: synced for this run in ${decimal(part.syncSeconds, 1)} s (not part of the figure)`);
+  }
+  if (ran(naive)) {
+    lines.push(
+      `naive all-pairs at scale ${naive.scale}: ${integer(naive.projects)} projects, ${integer(naive.pairs)} cross-program pairs scored, ${integer(naive.naiveMatches)} at or above the possible threshold; ` +
+        `the matcher flagged ${integer(naive.matcherPairs)} pairs, ${integer(naive.alsoFound)} of the naive ones`,
+    );
+    for (const miss of naive.missed) lines.push(`  naive match not flagged: ${miss.left} – ${miss.right} (score ${miss.score})`);
+  }
+  return lines;
 }
 
 function notYetMeasured(result: BenchResult): string[] {
@@ -246,7 +439,14 @@ export function formatText(result: BenchResult): string {
     textTable(ingestDetail(result).header, ingestDetail(result).rows),
     ...pipelineLines(result),
     ...peakLines(result),
+    '',
+    `LABELLING DETAIL (scale ${result.datasets.at(-1)!.scale} data, labelCredits as \`hub label\` runs it)`,
+    ...labellingLines(result),
   ];
+  const matching = matchingDetail(result);
+  parts.push('', 'MATCHING DETAIL (runMatching, every detector, on a database with no flags yet)');
+  if (matching) parts.push(textTable(matching.header, matching.rows));
+  parts.push(...matchingLines(result));
   const api = apiDetail(result);
   if (api && result.api) {
     parts.push('', `API DETAIL (scale ${result.datasets.at(-1)!.scale} data, first: ${result.api.first}, ${result.api.iterations} timed requests after ${result.api.warmup} warm-up, over HTTP on 127.0.0.1)`);
@@ -278,7 +478,17 @@ export function formatMarkdown(result: BenchResult): string {
     markdownTable(ingest.header, ingest.rows),
     '',
     ...[...pipelineLines(result), ...peakLines(result)].map((line) => `- ${line.trim()}`),
+    '',
+    'Labelling detail:',
+    '',
+    ...labellingLines(result).map((line) => `- ${line}`),
+    '',
+    'Matching detail (every detector, on a database with no flags yet):',
+    '',
   ];
+  const matching = matchingDetail(result);
+  if (matching) parts.push(markdownTable(matching.header, matching.rows), '');
+  parts.push(...matchingLines(result).map((line) => (line.startsWith('  ') ? `  - ${line.trim()}` : `- ${line}`)));
   if (api && result.api) {
     parts.push('', `API detail (first: ${result.api.first}, ${result.api.iterations} timed requests after ${result.api.warmup} warm-up):`, '', markdownTable(api.header, api.rows));
   }

@@ -19,3 +19,18 @@ export const integer = (value: number) => Math.round(value).toLocaleString('en-U
 export const decimal = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 export const megabytes = (bytes: number) => `${integer(bytes / 2 ** 20)} MiB`;
 export const milliseconds = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)) + ' ms';
+
+/**
+ * A failed measurement's message for the report: one line, without a stack, and without the
+ * statement text drizzle puts first ("Failed query: <SQL>"): the driver's error it wraps instead.
+ */
+export function errorMessage(error: unknown, limit = 300): string {
+  let message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (message.startsWith('Failed query:') && cause instanceof Error) message = `failed query: ${cause.message}`;
+  const line = message.split('\n')[0]!;
+  return line.length > limit ? `${line.slice(0, limit)}…` : line;
+}
+
+/** `part` of `whole` as a whole percentage; `n/a` of nothing. */
+export const percent = (part: number, whole: number) => (whole === 0 ? 'n/a' : `${Math.floor((100 * part) / whole)} %`);
