@@ -75,15 +75,26 @@ export const overRetirement: Detector = {
            where i.kind = 'issuance' and i.vanished_at is null
              and (i.serial_first is not null or i.serial_number is not null)
         ),
+        -- Two branches rather than one join on an OR, which no index serves: blocks known by
+        -- their serial number alone, and blocks with a unit range, whose uses are looked up by
+        -- range (LATERAL: both bounds on credits_serial, whatever the namespace's size).
         use_rows as (
-          select i.id as issuance_id, u.id, u.kind::text as kind, u.quantity, u.transaction_date,
-                 case when i.first is null then u.quantity
-                      else greatest(0, least(i.last, u.serial_last) - greatest(i.first, u.serial_first) + 1) end as units
+          select i.id as issuance_id, u.id, u.kind::text as kind, u.quantity, u.transaction_date, u.quantity as units
             from issued i
-            join credits u on u.program_id = i.program_id and u.serial_namespace = i.namespace
+            join credits u on u.program_id = i.program_id and u.serial_namespace = i.serial_number
                           and u.kind in ('retirement', 'cancellation') and u.vanished_at is null
-           where (i.first is null and u.serial_namespace = i.serial_number)
-              or (i.first is not null and u.serial_first between i.first and i.last)
+           where i.first is null
+          union all
+          select i.id, u.id, u.kind::text, u.quantity, u.transaction_date,
+                 greatest(0, least(i.last, u.serial_last) - greatest(i.first, u.serial_first) + 1)
+            from issued i
+            cross join lateral (
+              select * from credits u
+               where u.program_id = i.program_id and u.serial_namespace = i.namespace
+                 and u.serial_first between i.first and i.last
+                 and u.kind in ('retirement', 'cancellation') and u.vanished_at is null
+            ) u
+           where i.first is not null
         )
         select i.id::int as "issuanceId", i.project_id::int as "projectId", i.program_id as "programId",
                p.registry_project_id as "registryProjectId", i.serial_number as "serialNumber", i.namespace,
