@@ -77,7 +77,8 @@ export const overRetirement: Detector = {
         ),
         -- Two branches rather than one join on an OR, which no index serves: blocks known by
         -- their serial number alone, and blocks with a unit range, whose uses are looked up by
-        -- range (LATERAL: both bounds on credits_serial, whatever the namespace's size).
+        -- range (LATERAL, kept apart by OFFSET 0: both bounds on credits_serial, whatever the
+        -- namespace's size).
         use_rows as (
           select i.id as issuance_id, u.id, u.kind::text as kind, u.quantity, u.transaction_date, u.quantity as units
             from issued i
@@ -93,6 +94,7 @@ export const overRetirement: Detector = {
                where u.program_id = i.program_id and u.serial_namespace = i.namespace
                  and u.serial_first between i.first and i.last
                  and u.kind in ('retirement', 'cancellation') and u.vanished_at is null
+              offset 0
             ) u
            where i.first is not null
         )

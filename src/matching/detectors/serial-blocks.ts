@@ -61,15 +61,17 @@ export async function overlappingSerialPairs(db: Executor, kinds: SQL): Promise<
              (least(a.serial_last, b.serial_last) - b.serial_first + 1)::float8 as "overlapUnits",
              ${side('a', 'a', 'pa')}, ${side('b', 'b', 'pb')}
         from credits a
-        -- LATERAL, so each block looks up only the blocks starting inside its own range (both
-        -- bounds on credits_serial): a plain join let the planner compare most of a namespace
-        -- with itself, and Verra numbers all its units in one namespace (docs/benchmarks.md).
+        -- Each block looks up only the blocks starting inside its own range (both bounds on
+        -- credits_serial). A plain join, or a LATERAL the planner may flatten into one (hence
+        -- OFFSET 0), let it probe with one bound only and compare most of a namespace with
+        -- itself; Verra numbers all its units in one namespace (docs/benchmarks.md).
         cross join lateral (
           select * from credits b
            where b.serial_namespace = a.serial_namespace and b.program_id = a.program_id
              and b.serial_first between a.serial_first and a.serial_last
              and (b.serial_first > a.serial_first or b.id > a.id)
              and b.vanished_at is null and b.kind in (${kinds}) and b.serial_last is not null
+          offset 0
         ) b
         join projects pa on pa.id = a.project_id
         join projects pb on pb.id = b.project_id
