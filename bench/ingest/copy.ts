@@ -7,11 +7,16 @@
  * literals, jsonb as JSON.
  */
 import type { PGlite } from '@electric-sql/pglite';
+import { getTableColumns, type Column } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { Sql } from 'postgres';
+import { credits, projects, rawRecords } from '../../src/db/schema.ts';
 
 export type CopyKind = 'text' | 'number' | 'boolean' | 'json' | 'array';
 
 export interface CopyColumn {
+  /** The drizzle property the row objects use. */
+  key: string;
   name: string;
   type: string;
   kind: CopyKind;
@@ -22,88 +27,55 @@ export interface CopyTable {
   columns: readonly CopyColumn[];
 }
 
-const column = (name: string, type: string, kind: CopyKind = 'text'): CopyColumn => ({ name, type, kind });
+/** A row as a sync writes it: the drizzle insert shape of the hub's table. */
+export type RowOf<T extends PgTable> = T['$inferInsert'];
 
-/** What `upsertProjects` writes (src/ingest/normalized-rows.ts), minus the columns with defaults. */
-export const bareProjects: CopyTable = {
-  name: 'bench_copy_projects',
-  columns: [
-    column('program_id', 'text'),
-    column('registry_project_id', 'text'),
-    column('completeness', 'text'),
-    column('name', 'text'),
-    column('proponent', 'text'),
-    column('country_code', 'text'),
-    column('country_name', 'text'),
-    column('subdivision', 'text'),
-    column('region', 'text'),
-    column('latitude', 'double precision', 'number'),
-    column('longitude', 'double precision', 'number'),
-    column('project_types', 'text[]', 'array'),
-    column('category', 'text'),
-    column('methodologies', 'jsonb', 'json'),
-    column('status', 'text'),
-    column('registration_date', 'date'),
-    column('crediting_period_start', 'date'),
-    column('crediting_period_end', 'date'),
-    column('sdgs', 'smallint[]', 'array'),
-    column('additional_certifications', 'text[]', 'array'),
-    column('estimated_annual_credits', 'numeric', 'number'),
-    column('parent_registry_project_id', 'text'),
-    column('cross_references', 'jsonb', 'json'),
-    column('attributes', 'jsonb', 'json'),
-    column('content_hash', 'text'),
-  ],
-};
+function kindOf(column: Column): CopyKind {
+  switch (column.dataType) {
+    case 'json':
+      return 'json';
+    case 'array':
+      return 'array';
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return 'number';
+    default:
+      return 'text';
+  }
+}
+
+/**
+ * The bare twin of one of the hub's tables: the `written` columns, named and typed as in the
+ * drizzle schema (so the baseline cannot drift from what a sync writes), without keys, indexes,
+ * defaults or constraints. Enums become text: the bare tables live outside the hub's schema.
+ */
+function bareTable<T extends PgTable>(name: string, table: T, written: readonly (keyof RowOf<T> & string)[]): CopyTable {
+  const columns = getTableColumns(table) as Record<string, Column>;
+  return {
+    name,
+    columns: written.map((key) => {
+      const column = columns[key]!;
+      return { key, name: column.name, type: column.columnType === 'PgEnumColumn' ? 'text' : column.getSQLType(), kind: kindOf(column) };
+    }),
+  };
+}
+
+/** The columns of `table` a sync writes: all but the identity and the timestamps the database fills in. */
+function writtenColumns<T extends PgTable>(table: T, filledByDatabase: readonly string[]): (keyof RowOf<T> & string)[] {
+  return Object.keys(getTableColumns(table)).filter((key) => !filledByDatabase.includes(key)) as (keyof RowOf<T> & string)[];
+}
+
+const timestamps = ['id', 'firstSeenAt', 'lastSeenAt', 'vanishedAt', 'createdAt', 'updatedAt'];
+
+/** What `upsertProjects` writes (src/ingest/normalized-rows.ts). */
+export const bareProjects = bareTable('bench_copy_projects', projects, writtenColumns(projects, timestamps));
 
 /** What `upsertCredits` writes. */
-export const bareCredits: CopyTable = {
-  name: 'bench_copy_credits',
-  columns: [
-    column('program_id', 'text'),
-    column('natural_key', 'text'),
-    column('project_id', 'bigint', 'number'),
-    column('kind', 'text'),
-    column('kind_ambiguous', 'boolean', 'boolean'),
-    column('quantity', 'numeric(20, 4)', 'number'),
-    column('vintage_year', 'integer', 'number'),
-    column('vintage_start', 'date'),
-    column('vintage_end', 'date'),
-    column('transaction_date', 'date'),
-    column('issuance_date', 'date'),
-    column('serial_number', 'text'),
-    column('serial_namespace', 'text'),
-    column('serial_first', 'bigint', 'number'),
-    column('serial_last', 'bigint', 'number'),
-    column('serial_parts', 'jsonb', 'json'),
-    column('country_code', 'text'),
-    column('beneficiary', 'text'),
-    column('beneficiary_normalized', 'text'),
-    column('retirement_reason', 'text'),
-    column('retirement_note', 'text'),
-    column('use_case', 'text'),
-    column('article6_authorization', 'text'),
-    column('labels', 'text[]', 'array'),
-    column('attributes', 'jsonb', 'json'),
-    column('content_hash', 'text'),
-    column('raw_record_id', 'bigint', 'number'),
-  ],
-};
+export const bareCredits = bareTable('bench_copy_credits', credits, writtenColumns(credits, timestamps));
 
-/** What `stageRawRecords` writes. */
-export const bareRawRecords: CopyTable = {
-  name: 'bench_copy_raw_records',
-  columns: [
-    column('program_id', 'text'),
-    column('source_kind', 'text'),
-    column('natural_key', 'text'),
-    column('content_hash', 'text'),
-    column('payload', 'jsonb', 'json'),
-    column('first_seen_run_id', 'bigint', 'number'),
-    column('status', 'text'),
-    column('normalizer_version', 'integer', 'number'),
-  ],
-};
+/** What `stageRawRecords` writes: a new version, with its normalize outcome (no rejection in bench data). */
+export const bareRawRecords = bareTable('bench_copy_raw_records', rawRecords, writtenColumns(rawRecords, [...timestamps, 'supersededRunId', 'rejectionReason', 'rejectionDetail']));
 
 export function createTableSql(table: CopyTable): string {
   return `create table ${table.name} (${table.columns.map((c) => `${c.name} ${c.type}`).join(', ')})`;
@@ -137,15 +109,15 @@ function cell(value: unknown, kind: CopyKind): string {
 }
 
 /**
- * Rows (values in the table's column order) as COPY text, in chunks of about `chunkSize`
+ * Rows (objects keyed by the drizzle properties) as COPY text, in chunks of about `chunkSize`
  * characters: at market scale one string would come close to V8's maximum string length.
  */
-export function copyText(table: CopyTable, rows: Iterable<readonly unknown[]>, chunkSize = 16 << 20): string[] {
+export function copyText(table: CopyTable, rows: Iterable<Readonly<Record<string, unknown>>>, chunkSize = 16 << 20): string[] {
   const chunks: string[] = [];
   let lines: string[] = [];
   let size = 0;
   for (const row of rows) {
-    const line = table.columns.map((c, index) => cell(row[index], c.kind)).join('\t');
+    const line = table.columns.map((c) => cell(row[c.key], c.kind)).join('\t');
     lines.push(line);
     size += line.length + 1;
     if (size >= chunkSize) {

@@ -6,7 +6,9 @@
 import type { NormalizedCredit, NormalizedProject, RawRecord } from '../../connectors/contract.ts';
 import { normalizeName } from '../../connectors/common/values.ts';
 import { contentHash } from '../../src/ingest/content-hash.ts';
+import type { credits, projects, rawRecords } from '../../src/db/schema.ts';
 import { categorize } from '../../src/reference/categories.ts';
+import type { RowOf } from './copy.ts';
 
 export class NormalizedRows {
   /** By program + registry project id; a full project wins over a partial one, as in upsertProjects. */
@@ -27,78 +29,87 @@ export class NormalizedRows {
     return this.projects.size + this.credits.size;
   }
 
-  projectRows(): unknown[][] {
+  projectRows(): RowOf<typeof projects>[] {
     return [...this.projects.values()].map((project) => {
       const category = categorize(project);
-      return [
-        project.programId,
-        project.registryProjectId,
-        project.completeness,
-        project.name,
-        project.proponent,
-        project.countryCode,
-        project.countryName,
-        project.subdivision,
-        project.region,
-        project.latitude,
-        project.longitude,
-        project.projectTypes,
+      return {
+        programId: project.programId,
+        registryProjectId: project.registryProjectId,
+        completeness: project.completeness,
+        name: project.name,
+        proponent: project.proponent,
+        countryCode: project.countryCode,
+        countryName: project.countryName,
+        subdivision: project.subdivision,
+        region: project.region,
+        latitude: project.latitude,
+        longitude: project.longitude,
+        projectTypes: project.projectTypes,
         category,
-        project.methodologies,
-        project.status,
-        project.registrationDate,
-        project.creditingPeriodStart,
-        project.creditingPeriodEnd,
-        project.sdgs,
-        project.additionalCertifications,
-        project.estimatedAnnualCredits,
-        project.parentRegistryProjectId,
-        project.crossReferences,
-        project.attributes,
-        contentHash({ project, category }),
-      ];
+        methodologies: project.methodologies,
+        status: project.status,
+        registrationDate: project.registrationDate,
+        creditingPeriodStart: project.creditingPeriodStart,
+        creditingPeriodEnd: project.creditingPeriodEnd,
+        sdgs: project.sdgs,
+        additionalCertifications: project.additionalCertifications,
+        estimatedAnnualCredits: project.estimatedAnnualCredits,
+        parentRegistryProjectId: project.parentRegistryProjectId,
+        crossReferences: project.crossReferences,
+        attributes: project.attributes,
+        contentHash: contentHash({ project, category }),
+      };
     });
   }
 
-  creditRows(): unknown[][] {
+  creditRows(): RowOf<typeof credits>[] {
     const projectIds = new Map([...this.projects.keys()].map((key, index) => [key, index + 1]));
     return [...this.credits.values()].map(({ credit, rawRecordId }) => {
       const projectId = projectIds.get(`${credit.programId}\u0000${credit.registryProjectId}`) ?? 0;
       const block = credit.serialBlock;
-      return [
-        credit.programId,
-        credit.naturalKey,
+      return {
+        programId: credit.programId,
+        naturalKey: credit.naturalKey,
         projectId,
-        credit.kind,
-        credit.kindAmbiguous,
-        credit.quantity,
-        credit.vintageYear,
-        credit.vintageStart,
-        credit.vintageEnd,
-        credit.transactionDate,
-        credit.issuanceDate,
-        credit.serialNumber,
-        block?.namespace ?? null,
-        block?.firstUnit ?? null,
-        block?.lastUnit ?? null,
-        block?.parts ?? null,
-        credit.countryCode,
-        credit.beneficiary,
-        credit.beneficiary === null ? null : normalizeName(credit.beneficiary),
-        credit.retirementReason,
-        credit.retirementNote,
-        credit.useCase,
-        credit.article6Authorization,
-        credit.labels,
-        credit.attributes,
-        contentHash({ credit, projectId }),
+        kind: credit.kind,
+        kindAmbiguous: credit.kindAmbiguous,
+        quantity: credit.quantity,
+        vintageYear: credit.vintageYear,
+        vintageStart: credit.vintageStart,
+        vintageEnd: credit.vintageEnd,
+        transactionDate: credit.transactionDate,
+        issuanceDate: credit.issuanceDate,
+        serialNumber: credit.serialNumber,
+        serialNamespace: block?.namespace ?? null,
+        serialFirst: block?.firstUnit ?? null,
+        serialLast: block?.lastUnit ?? null,
+        serialParts: block?.parts ?? null,
+        countryCode: credit.countryCode,
+        beneficiary: credit.beneficiary,
+        beneficiaryNormalized: credit.beneficiary === null ? null : normalizeName(credit.beneficiary),
+        retirementReason: credit.retirementReason,
+        retirementNote: credit.retirementNote,
+        useCase: credit.useCase,
+        article6Authorization: credit.article6Authorization,
+        labels: credit.labels,
+        attributes: credit.attributes,
+        contentHash: contentHash({ credit, projectId }),
         rawRecordId,
-      ];
+      };
     });
   }
 }
 
-export function rawRecordRows(programId: string, records: readonly RawRecord[]): unknown[][] {
+export function rawRecordRows(programId: string, records: readonly RawRecord[]): RowOf<typeof rawRecords>[] {
   // As staging stores a new version: with its normalize outcome (accepted here: the bench data has no bad rows).
-  return records.map((record) => [programId, record.sourceKind, record.naturalKey, contentHash(record.payload), record.payload, 1, 'accepted', 1]);
+  return records.map((record) => ({
+    programId,
+    sourceKind: record.sourceKind,
+    naturalKey: record.naturalKey,
+    contentHash: contentHash(record.payload),
+    payload: record.payload,
+    firstSeenRunId: 1,
+    status: 'accepted',
+    normalizerVersion: 1,
+  }));
 }

@@ -21,9 +21,10 @@ export async function runSyncJob(options: SyncOptions): Promise<SyncResult | nul
     const result = await runSync(options);
     recordSyncMetrics(result, (performance.now() - started) / 1000);
     if (result.status === 'succeeded') {
-      const { fetched, inserted, updated, vanished } = result.counts;
-      // Raw records grow with what was fetched new, the normalized tables with what was written.
-      await refreshStatistics(options.database, ['raw_records', 'projects', 'credits'], Math.max(fetched, inserted + updated + vanished), options.logger);
+      const { inserted, updated, vanished } = result.counts;
+      // Raw records grow with the versions stored new, the normalized tables with what was written:
+      // an unchanged re-sync writes neither, so it leaves the statistics (and the poll's time) alone.
+      await refreshStatistics(options.database, ['raw_records', 'projects', 'credits'], Math.max(result.rawVersionsStored, inserted + updated + vanished), options.logger);
     }
     return result;
   });

@@ -46,6 +46,8 @@ export interface SyncResult {
   programId: string;
   status: 'succeeded' | 'failed';
   counts: SyncCounts;
+  /** Raw record versions this run stored that no run had stored before (kept even when the run failed). */
+  rawVersionsStored: number;
   failureType: FailureType | null;
   error: string | null;
 }
@@ -66,6 +68,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     .returning({ id: syncRuns.id, startedAt: syncRuns.startedAt });
   const runId = run!.id;
   const counts: SyncCounts = { fetched: 0, rejected: 0, vanished: 0, ...emptyCounts() };
+  let rawVersionsStored = 0;
   log.info({ runId }, 'sync started');
 
   try {
@@ -73,7 +76,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     const checkpoint: Checkpoint = {};
     const watermark = source.kind === 'http' ? await lastWatermark(db, connector.id) : null;
     await stageOverlapped(inBatches(readSource(options, run!.startedAt, watermark, checkpoint), batchSize), async (batch) => {
-      await stageRawRecords(db, connector, runId, batch);
+      rawVersionsStored += await stageRawRecords(db, connector, runId, batch);
       counts.fetched += batch.length;
       progress.advance(batch.length);
     });
@@ -97,8 +100,8 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
       await finishRun(tx, runId, 'succeeded', counts, null, checkpoint.watermark ?? null);
     });
     progress.finish();
-    log.info({ runId, ...counts }, 'sync succeeded');
-    return { runId, programId: connector.id, status: 'succeeded', counts, failureType: null, error: null };
+    log.info({ runId, ...counts, rawVersionsStored }, 'sync succeeded');
+    return { runId, programId: connector.id, status: 'succeeded', counts, rawVersionsStored, failureType: null, error: null };
   } catch (error) {
     progress.finish();
     const failureType: FailureType = error instanceof ConnectorError ? error.failureType : 'system';
@@ -108,7 +111,7 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     await releaseSightings(db, [runId]);
     await finishRun(db, runId, 'failed', reported, { failureType, message });
     log.error({ runId, failureType, err: error }, `sync failed: ${message}`);
-    return { runId, programId: connector.id, status: 'failed', counts: reported, failureType, error: message };
+    return { runId, programId: connector.id, status: 'failed', counts: reported, rawVersionsStored, failureType, error: message };
   }
 }
 

@@ -36,6 +36,10 @@ describe('planner statistics (PGlite has no autovacuum)', () => {
     expect(result?.status).toBe('succeeded');
     expect(result!.counts.inserted).toBeLessThan(analyzeAfterRows);
     expect((await statistics('credits')).analyzed).toBe(false);
+    // What decides: the raw record versions the run stored, not what it fetched.
+    const [raw] = await queryRows<{ count: number }>(testDb.database.db, sql`select count(*)::int as count from raw_records`);
+    expect(result!.rawVersionsStored).toBe(raw!.count);
+    expect(raw!.count).toBeGreaterThan(0);
 
     expect(await refreshStatistics(testDb.database, ['credits', 'projects'], analyzeAfterRows)).toBe(true);
     for (const table of ['credits', 'projects']) {
@@ -43,5 +47,19 @@ describe('planner statistics (PGlite has no autovacuum)', () => {
       expect(after.analyzed, table).toBe(true);
       expect(after.columns, table).toBeGreaterThan(10);
     }
+  });
+
+  it('count an unchanged re-sync as writing nothing, however much it fetched', async () => {
+    const result = await runSyncJob({
+      database: testDb.database,
+      connector: verra,
+      source: { kind: 'files', dir: 'test/fixtures/registries/verra' },
+      trigger: 'test',
+      logger: silentLogger,
+    });
+    expect(result?.status).toBe('succeeded');
+    expect(result!.counts.fetched).toBeGreaterThan(0);
+    expect(result!.rawVersionsStored).toBe(0);
+    expect(result!.counts.inserted + result!.counts.updated + result!.counts.vanished).toBe(0);
   });
 });
