@@ -9,10 +9,9 @@
  *   npm run bench -- generate --scale 100 [--check]   only write (and check) a data set
  *   npm run bench -- serve --scale 100          serve a data set over HTTP for `hub sync`
  *
- * Options: --scale N (1), --seed N (1), --iterations N (200), --warmup N (20), --first N (50),
- * --data DIR (bench/.data), --no-api.
+ * `npm run bench -- run --help` lists every option.
  */
-import { parseArgs } from 'node:util';
+import { Command, InvalidArgumentError } from 'commander';
 import { checkDataset } from './generate/check.ts';
 import { defaultDataRoot, ensureDataset } from './generate/generate.ts';
 import { measurePipeline, measureSync, type PipelineTask, type SyncTask } from './ingest/tasks.ts';
@@ -23,61 +22,82 @@ import { serveChildTask } from './support/child.ts';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
-function positive(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
+function positive(value: string): number {
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new Error(`--${name} must be a positive number, got "${value}"`);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError(`a positive number is expected, got "${value}"`);
   return number;
 }
 
-const [first, ...others] = process.argv.slice(2);
-const command = first === undefined || first.startsWith('--') ? 'run' : first;
-const args = command === 'run' && first !== 'run' ? process.argv.slice(2) : others;
+const program = new Command('bench')
+  .description('benchmarks at market scale (issue 6): ingest, API, matching and labelling, each as a ratio against its baseline (docs/benchmarks.md)')
+  .showHelpAfterError();
 
-switch (command) {
-  case 'child':
-    serveChildTask(async (task) => {
-      const kind = (task as { kind: string }).kind;
-      if (kind === 'sync') return measureSync(task as SyncTask);
-      if (kind === 'pipeline') return measurePipeline(task as PipelineTask);
-      throw new Error(`unknown bench task ${kind}`);
+program
+  .command('run', { isDefault: true })
+  .description('generate the data sets, measure, print the table and write bench/results/<driver>.json (PostgreSQL when DATABASE_URL is set, PGlite otherwise)')
+  .option('--scale <n>', 'scale of the first run; the run also covers 5·N and 10·N (1 = 1 % of the market)', positive, 1)
+  .option('--seed <n>', 'seed of the generated data', positive, 1)
+  .option('--iterations <n>', 'timed requests per API query', positive, 200)
+  .option('--warmup <n>', 'untimed requests per API query first', positive, 20)
+  .option('--first <n>', 'page size of the timed API requests', positive, 50)
+  .option('--data <dir>', 'where data sets are written', defaultDataRoot)
+  .option('--profile', 'CPU-profile the sync processes and show where the time goes', false)
+  .option('--no-api', 'skip the API measurements')
+  .option('--write-docs', "also replace this driver's results section in docs/benchmarks.md", false)
+  .action(async (options: { scale: number; seed: number; iterations: number; warmup: number; first: number; data: string; profile: boolean; api: boolean; writeDocs: boolean }) => {
+    const result = await runBench({
+      scale: options.scale,
+      seed: options.seed,
+      iterations: options.iterations,
+      warmup: options.warmup,
+      first: options.first,
+      dataRoot: options.data,
+      profile: options.profile,
+      api: options.api,
+      serverUrl: process.env.DATABASE_URL || null,
+      log,
     });
-    break;
+    process.stdout.write(formatText(result) + '\n');
+    log(`results: ${await writeJson(result)}`);
+    if (options.writeDocs) log(`docs: ${await writeDocs(result)}`);
+  });
 
-  case 'generate': {
-    const { values } = parseArgs({
-      args,
-      options: {
-        scale: { type: 'string' },
-        seed: { type: 'string' },
-        duplicates: { type: 'string' },
-        'serial-overlaps': { type: 'string' },
-        data: { type: 'string' },
-        force: { type: 'boolean' },
-        check: { type: 'boolean' },
-      },
-    });
+program
+  .command('generate')
+  .description('only write a data set (and with --check, read it back through the connectors)')
+  .option('--scale <n>', 'scale factor (1 = 1 % of the market)', positive, 1)
+  .option('--seed <n>', 'seed of the generated data', positive, 1)
+  .option('--duplicates <n>', 'planted cross-program re-listings (default: by scale)', positive)
+  .option('--serial-overlaps <n>', 'planted serial overlaps (default: by scale)', positive)
+  .option('--data <dir>', 'where data sets are written', defaultDataRoot)
+  .option('--force', 'write it again even if it exists', false)
+  .option('--check', 'read it back through the connectors and check the planted duplicates', false)
+  .action(async (options: { scale: number; seed: number; duplicates?: number; serialOverlaps?: number; data: string; force: boolean; check: boolean }) => {
     const { dir, manifest, reused } = await ensureDataset({
-      root: values.data ?? defaultDataRoot,
-      scale: positive('scale', values.scale, 1),
-      seed: positive('seed', values.seed, 1),
-      duplicates: values.duplicates === undefined ? undefined : positive('duplicates', values.duplicates, 1),
-      serialOverlaps: values['serial-overlaps'] === undefined ? undefined : positive('serial-overlaps', values['serial-overlaps'], 1),
-      force: values.force,
+      root: options.data,
+      scale: options.scale,
+      seed: options.seed,
+      duplicates: options.duplicates,
+      serialOverlaps: options.serialOverlaps,
+      force: options.force,
     });
     log(`${reused ? 'reused' : `written in ${manifest.seconds} s`}: ${dir}`);
     process.stdout.write(JSON.stringify({ dir, counts: manifest.counts, duplicates: manifest.duplicates.length, serialOverlaps: manifest.serialOverlaps.length }, null, 2) + '\n');
-    if (values.check) {
+    if (options.check) {
       const report = await checkDataset(dir, manifest);
       process.stdout.write(JSON.stringify({ records: report.records, overlaps: report.overlaps.length, problems: report.problems, rejected: report.rejected.slice(0, 10) }, null, 2) + '\n');
       if (report.problems.length > 0) process.exitCode = 1;
     }
-    break;
-  }
+  });
 
-  case 'serve': {
-    const { values } = parseArgs({ args, options: { scale: { type: 'string' }, seed: { type: 'string' }, data: { type: 'string' } } });
-    const { dir } = await ensureDataset({ root: values.data ?? defaultDataRoot, scale: positive('scale', values.scale, 1), seed: positive('seed', values.seed, 1) });
+program
+  .command('serve')
+  .description('serve a data set over local HTTP the way each registry does, for a manual `hub sync`')
+  .option('--scale <n>', 'scale factor', positive, 1)
+  .option('--seed <n>', 'seed of the generated data', positive, 1)
+  .option('--data <dir>', 'where data sets are written', defaultDataRoot)
+  .action(async (options: { scale: number; seed: number; data: string }) => {
+    const { dir } = await ensureDataset({ root: options.data, scale: options.scale, seed: options.seed });
     const registries = await startBenchRegistries(dir);
     log(`serving ${dir}; sync it with:`);
     process.stdout.write(
@@ -85,42 +105,18 @@ switch (command) {
         'GOLD_STANDARD_ENABLED=true HTTP_REQUESTS_PER_SECOND=1000 npm run hub -- sync --program verra   (then --program gold-standard)\n',
     );
     process.once('SIGINT', () => void registries.close());
-    break;
-  }
+  });
 
-  case 'run': {
-    const { values } = parseArgs({
-      args,
-      options: {
-        scale: { type: 'string' },
-        seed: { type: 'string' },
-        iterations: { type: 'string' },
-        warmup: { type: 'string' },
-        first: { type: 'string' },
-        data: { type: 'string' },
-        profile: { type: 'boolean' },
-        'no-api': { type: 'boolean' },
-        'write-docs': { type: 'boolean' },
-      },
+program
+  .command('child', { hidden: true })
+  .description('a measurement in its own process (the bench starts these)')
+  .action(() => {
+    serveChildTask(async (task) => {
+      const kind = (task as { kind: string }).kind;
+      if (kind === 'sync') return measureSync(task as SyncTask);
+      if (kind === 'pipeline') return measurePipeline(task as PipelineTask);
+      throw new Error(`unknown bench task ${kind}`);
     });
-    const result = await runBench({
-      scale: positive('scale', values.scale, 1),
-      seed: positive('seed', values.seed, 1),
-      iterations: positive('iterations', values.iterations, 200),
-      warmup: positive('warmup', values.warmup, 20),
-      first: positive('first', values.first, 50),
-      dataRoot: values.data ?? defaultDataRoot,
-      profile: values.profile ?? false,
-      api: !values['no-api'],
-      serverUrl: process.env.DATABASE_URL || null,
-      log,
-    });
-    process.stdout.write(formatText(result) + '\n');
-    log(`results: ${await writeJson(result)}`);
-    if (values['write-docs']) log(`docs: ${await writeDocs(result)}`);
-    break;
-  }
+  });
 
-  default:
-    throw new Error(`unknown command "${command}": run (default), generate, serve`);
-}
+await program.parseAsync(process.argv);
