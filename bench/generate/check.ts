@@ -1,7 +1,8 @@
 /**
  * Checks a generated data set through the connectors themselves: every record of every
  * format normalizes without rejection, serial ranges of one namespace overlap only where an
- * overlap was planted, and every planted re-listing shares a vintage with its original.
+ * overlap was planted, and every planted re-listing shares a vintage, the country and the hub
+ * category with its original (as the connectors' project records give them).
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import type { Connector, RawRecord } from '../../connectors/contract.ts';
 import { goldStandard } from '../../connectors/gold-standard/index.ts';
 import { GOLD_STANDARD_SOURCES, goldStandardNaturalKey } from '../../connectors/gold-standard/normalize.ts';
 import { verra } from '../../connectors/verra/index.ts';
+import { categorize } from '../../src/reference/categories.ts';
 import type { Manifest } from './manifest.ts';
 
 export interface CheckReport {
@@ -18,6 +20,12 @@ export interface CheckReport {
   /** Overlapping issuance blocks found, as `namespace first..last / first..last`. */
   overlaps: string[];
   problems: string[];
+}
+
+/** What the project records of a planted project say, once normalized. */
+interface PlantedSeen {
+  countryCodes: Set<string | null>;
+  categories: Set<string | null>;
 }
 
 /** The Gold Standard API view of a data set, record by record, as `fetch` would yield it. */
@@ -37,6 +45,10 @@ export async function* goldStandardApiRecords(dir: string): AsyncIterable<RawRec
 export async function checkDataset(dir: string, manifest: Manifest): Promise<CheckReport> {
   const report: CheckReport = { records: {}, rejected: [], overlaps: [], problems: [] };
   const blocks = new Map<string, [number, number][]>();
+  const planted = new Map<string, PlantedSeen>();
+  for (const duplicate of manifest.duplicates) {
+    for (const side of [duplicate.original, duplicate.relisted]) planted.set(`${side.programId}:${side.registryProjectId}`, { countryCodes: new Set(), categories: new Set() });
+  }
 
   const sources: [string, Connector, AsyncIterable<RawRecord>][] = [
     ['verra (CSV)', verra, verra.readExports(join(dir, 'verra'))],
@@ -51,6 +63,12 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
       if (!result.ok) {
         report.rejected.push({ source: label, naturalKey: record.naturalKey, ...result.rejection, detail: result.rejection.detail });
         continue;
+      }
+      for (const project of result.projects) {
+        const seen = planted.get(`${project.programId}:${project.registryProjectId}`);
+        if (!seen || project.completeness !== 'full') continue;
+        seen.countryCodes.add(project.countryCode);
+        seen.categories.add(categorize(project));
       }
       // Issuances of the CSV formats (whole batches for Gold Standard) carry the issued ranges.
       if (label.endsWith('(API)')) continue;
@@ -87,6 +105,16 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
   }
   for (const duplicate of manifest.duplicates) {
     if (duplicate.overlappingVintages.length === 0) report.problems.push(`${duplicate.id}: no vintage in common with its original`);
+    const [original, relisted] = [duplicate.original, duplicate.relisted].map((side) => planted.get(`${side.programId}:${side.registryProjectId}`)!);
+    const one = (values: Set<string | null>) => (values.size === 1 ? [...values][0]! : null);
+    const [originalCountry, relistedCountry] = [one(original!.countryCodes), one(relisted!.countryCodes)];
+    if (originalCountry === null || originalCountry !== relistedCountry) {
+      report.problems.push(`${duplicate.id}: countries ${[...original!.countryCodes].map(String).join('/')} and ${[...relisted!.countryCodes].map(String).join('/')} are not one and the same`);
+    }
+    const [originalCategory, relistedCategory] = [one(original!.categories), one(relisted!.categories)];
+    if (originalCategory === null || originalCategory !== relistedCategory) {
+      report.problems.push(`${duplicate.id}: hub categories ${[...original!.categories].map(String).join('/')} and ${[...relisted!.categories].map(String).join('/')} are not one and the same`);
+    }
   }
   if (report.rejected.length > 0) report.problems.push(`${report.rejected.length} records rejected by normalize`);
   return report;

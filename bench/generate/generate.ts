@@ -10,13 +10,14 @@
  *   <dir>/gold-standard/{projects,issuances,retirements}.csv, api-{projects,credits}.ndjson
  *   <dir>/manifest.json   sizes, parameters, planted duplicates
  *
- * Rows are written as they are made; memory holds a few numbers per project and one
- * project's blocks at a time, never the exports.
+ * Rows are written as they are made; memory holds a few numbers per project (and the name of
+ * each Verra project that could be re-listed) and one project's blocks at a time, never the
+ * exports.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadFixtures } from './fixtures.ts';
-import { writeGoldStandard } from './gold-standard.ts';
+import { goldStandardCategories, writeGoldStandard } from './gold-standard.ts';
 import { generatorVersion, readManifest, writeManifest, type Manifest, type PlannedSizes } from './manifest.ts';
 import { Random } from './random.ts';
 import { writeVerra } from './verra.ts';
@@ -97,6 +98,7 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     projects: planned.verra.projects,
     blockRows: planned.verra.blockRows,
     relist: duplicates,
+    relistCategories: goldStandardCategories(fixtures.goldStandard),
     overlaps: serialOverlaps,
   });
   const goldStandard = await writeGoldStandard({

@@ -18,10 +18,16 @@
  * share of issuing projects, retirements per batch (geometric, mean ≈ the fixtures' 105
  * retirement rows per 100 issuance rows), issuance dates (3–30 months after the vintage).
  * CER batches (CDM serials, §3.3) are issued whole: the emulation does not split them.
+ *
+ * A re-listed Verra project keeps its activity: its copy here is in the same country, takes an
+ * issuing template of the same hub category (one sharing a methodology family with the
+ * original when the fixtures have one, as a CDM methodology both programs accept) and issues
+ * for overlapping vintages; only its name is perturbed (names.ts `relistedName`).
  */
 import { join } from 'node:path';
 import { countryCode } from '../../connectors/common/countries.ts';
 import { goldStandardApiState, type ApiRecord } from '../../test/support/connectors/gold-standard.ts';
+import { goldStandardActivity, type GeneratedActivity } from './activity.ts';
 import { addDays, daysBetween, snapshotDate } from './calendar.ts';
 import { groupBy, numberOf, type Fixtures } from './fixtures.ts';
 import type { CrossProgramDuplicate, GoldStandardCounts, PlantedProject } from './manifest.ts';
@@ -55,6 +61,36 @@ interface IssuingTemplate {
   row: Row;
   typeCode: string;
   cdmReference: string | null;
+  activity: GeneratedActivity;
+}
+
+function issuingTemplates(issuances: readonly Row[]): IssuingTemplate[] {
+  return issuances.map((row) => {
+    const serial = row['Serial Number']!;
+    const cdm = serial.includes(' - ');
+    return {
+      row,
+      typeCode: cdm ? '' : serial.split('-')[4]!,
+      cdmReference: cdm ? serial.split(' - ')[0]!.split('-')[6]! : null,
+      activity: goldStandardActivity(row),
+    };
+  });
+}
+
+/** The hub categories of the fixtures' issuing projects: what a project re-listed here can be. */
+export function goldStandardCategories(fixtures: Fixtures['goldStandard']): Set<string> {
+  return new Set(issuingTemplates(fixtures.issuances.rows).flatMap(({ activity }) => (activity.category === null ? [] : [activity.category])));
+}
+
+/**
+ * The template of a re-listing of `source`: one of the same hub category, sharing a methodology
+ * family with it when one does.
+ */
+function relistingTemplate(templates: readonly IssuingTemplate[], source: PlantedProject, random: Random): IssuingTemplate {
+  const sameCategory = templates.filter(({ activity }) => activity.category === source.category);
+  if (sameCategory.length === 0) throw new Error(`no Gold Standard template of category ${source.category} to re-list ${source.programId} ${source.registryProjectId}`);
+  const sameFamily = sameCategory.filter(({ activity }) => activity.methodologies.some((key) => source.methodologies.includes(key)));
+  return random.pick(sameFamily.length > 0 ? sameFamily : sameCategory);
 }
 
 const projectColumns = ['Project Name', 'Project Developer', 'Country', 'Project Type', 'Methodology', 'Programme of Activities', 'POA GSID', 'Product Type'];
@@ -65,11 +101,7 @@ export async function writeGoldStandard(plan: GoldStandardPlan): Promise<GoldSta
   const issuances = fixtures.issuances.rows;
   const retirementRows = fixtures.retirements.rows;
 
-  const templates: IssuingTemplate[] = issuances.map((row) => {
-    const serial = row['Serial Number']!;
-    const cdm = serial.includes(' - ');
-    return { row, typeCode: cdm ? '' : serial.split('-')[4]!, cdmReference: cdm ? serial.split(' - ')[0]!.split('-')[6]! : null };
-  });
+  const templates = issuingTemplates(issuances);
   const batchesPerProject = new Empirical([...groupBy([...issuances, ...retirementRows], 'GSID').values()].map((group) => group.length));
   const batchQuantities = new Empirical(issuances.map((row) => numberOf(row.Quantity)));
   const vintages = new Empirical(issuances.map((row) => Number(row.Vintage)));
@@ -122,8 +154,8 @@ export async function writeGoldStandard(plan: GoldStandardPlan): Promise<GoldSta
       continue;
     }
 
-    const template = random.pick(templates);
     const source = relistAt.get(position);
+    const template = source ? relistingTemplate(templates, source, random) : random.pick(templates);
     const countryName = source?.countryName ?? countries.draw(random);
     const relisted = source ? relistedName(source.name, random) : null;
     const name = relisted?.name ?? variantName(template.row['Project Name']!, random, vocabulary, template.row.Country!, countryName);
@@ -229,7 +261,7 @@ export async function writeGoldStandard(plan: GoldStandardPlan): Promise<GoldSta
         kind: 'cross-program-relisting',
         id: `relisting-${duplicates.length + 1}`,
         original: source,
-        relisted: { programId: 'gold-standard', registryProjectId: id, name, countryName, vintages: vintagesHere, issued },
+        relisted: { programId: 'gold-standard', registryProjectId: id, name, countryName, ...template.activity, vintages: vintagesHere, issued },
         perturbations: relisted.perturbations,
         countryCode: countryCode(countryName),
         overlappingVintages: vintagesHere.filter((year) => source.vintages.includes(year)),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { NamePerturbation } from './names.ts';
 
 /** Bump whenever the generator's output changes for the same parameters: cached data sets are then rewritten. */
-export const generatorVersion = 1;
+export const generatorVersion = 2;
 
 export interface PlannedSizes {
   verra: { projects: number; blockRows: number };
@@ -36,7 +36,12 @@ export interface GoldStandardCounts {
   apiRetiredOrCancelled: number;
 }
 
-/** The same activity listed in two programs, named differently, with overlapping vintages. */
+/**
+ * The same activity listed in two programs, named differently, with overlapping vintages. Both
+ * listings are in the same country and normalize to the same hub category (a re-listed project
+ * keeps its activity); the copy shares a methodology family with the original when Gold
+ * Standard's fixtures have one of the original's methodologies for that category.
+ */
 export interface CrossProgramDuplicate {
   kind: 'cross-program-relisting';
   id: string;
@@ -52,6 +57,10 @@ export interface PlantedProject {
   registryProjectId: string;
   name: string;
   countryName: string;
+  /** The hub category its rows normalize to (bench/generate/activity.ts). */
+  category: string | null;
+  /** Its methodology families: protocol keys, as the matcher compares them. */
+  methodologies: string[];
   vintages: number[];
   /** Units issued to the project over all its blocks. */
   issued: number;
@@ -81,7 +90,7 @@ export interface Manifest {
   scale: number;
   /** Fraction of the market (registries.md §12) that scale 1 stands for. */
   baseFraction: number;
-  /** Planted duplicates asked for (fewer are planted when there are not enough issuing projects). */
+  /** Planted duplicates asked for (fewer are planted when too few issuing Verra projects have a category Gold Standard lists). */
   requested: { duplicates: number; serialOverlaps: number };
   planned: PlannedSizes;
   counts: { verra: VerraCounts; goldStandard: GoldStandardCounts };

@@ -18,6 +18,7 @@
  */
 import { join } from 'node:path';
 import { countryCode } from '../../connectors/common/countries.ts';
+import { verraActivity, type GeneratedActivity } from './activity.ts';
 import { addDays, daysBetween, ddmmyyyy, minDate, onYear, snapshotDate } from './calendar.ts';
 import { groupBy, numberOf, type Fixtures } from './fixtures.ts';
 import type { PlantedBlock, PlantedProject, SerialOverlap, VerraCounts } from './manifest.ts';
@@ -36,12 +37,18 @@ export interface VerraPlan {
   blockRows: number;
   /** Issuing projects to hand to another program as re-listed duplicates. */
   relist: number;
+  /**
+   * Hub categories the other program lists: only a project of one of them can be re-listed
+   * there (Gold Standard certifies no REDD+, for one), keeping its activity.
+   */
+  relistCategories: ReadonlySet<string>;
   /** Blocks planted over another project's units (double issuance). */
   overlaps: number;
 }
 
 export interface VerraResult {
   counts: VerraCounts;
+  /** Issuing projects to re-list elsewhere, drawn among those of a category in `relistCategories`. */
   relistSources: PlantedProject[];
   serialOverlaps: SerialOverlap[];
 }
@@ -51,6 +58,7 @@ type Row = Record<string, string>;
 /** One fixture project seen through its VCU rows: what its blocks repeat. */
 interface IssuingTemplate {
   name: string;
+  activity: GeneratedActivity;
   countryName: string;
   projectType: string;
   methodology: string;
@@ -65,6 +73,7 @@ function issuingTemplates(rows: readonly Row[]): IssuingTemplate[] {
     const segments = row['Serial Number']!.split('-');
     return {
       name: row.Name!,
+      activity: verraActivity(row),
       countryName: row['Country/Area']!,
       projectType: row['Project Type']!,
       methodology: row.Methodology!,
@@ -111,13 +120,14 @@ export async function writeVerra(plan: VerraPlan): Promise<VerraResult> {
     issuing.map(() => blocksPerProject.draw(random)),
     random,
   );
-  const relisted = new Set(random.sample(issuing.length, Math.min(plan.relist, issuing.length)));
   const carriers = new Set(random.sample(Math.max(0, issuing.length - 1), Math.min(plan.overlaps, Math.max(0, issuing.length - 1))).map((p) => p + 1));
 
   const projectsCsv = await CsvWriter.open(join(plan.dir, 'projects.csv'), fixtures.projects.columns);
   const blocksCsv = await CsvWriter.open(join(plan.dir, 'transactions.csv'), fixtures.transactions.columns);
   const counts: VerraCounts = { projects: 0, blockRows: 0, retiredBlocks: 0, issuingProjects: issuing.length };
-  const relistSources: PlantedProject[] = [];
+  // Issuing projects that could be re-listed in the other program; the duplicates are drawn
+  // from them once all are written, so re-listing leaves Verra's own distributions as they are.
+  const relistable: PlantedProject[] = [];
   const serialOverlaps: SerialOverlap[] = [];
 
   let registryId = 100;
@@ -256,11 +266,13 @@ export async function writeVerra(plan: VerraPlan): Promise<VerraResult> {
       if (block['Retirement/Cancellation Date'] !== '') counts.retiredBlocks += 1;
     }
     counts.blockRows += blocks.length;
-    if (relisted.has(position)) {
-      relistSources.push({ programId: 'verra', registryProjectId: id, name, countryName, vintages: years, issued });
+    const { category, methodologies } = template.activity;
+    if (category !== null && plan.relistCategories.has(category)) {
+      relistable.push({ programId: 'verra', registryProjectId: id, name, countryName, category, methodologies, vintages: years, issued });
     }
   }
   await projectsCsv.close();
   await blocksCsv.close();
+  const relistSources = random.sample(relistable.length, Math.min(plan.relist, relistable.length)).map((index) => relistable[index]!);
   return { counts, relistSources, serialOverlaps };
 }

@@ -11,8 +11,8 @@
  *   on the candidates, then the credits of the pairs) against scoring EVERY pair of projects of
  *   different programs with the same `scorePair`. It runs on the largest of the run's databases
  *   where all-pairs stays affordable (`naivePairLimit`): the bench database by default, since the
- *   scale 1 data set has no pair above the threshold to compare recall on. Both are timed without writing flags,
- *   interleaved, and the median is kept. The naive side reads no credits, so it scores without
+ *   scale 1 data set has only two or three pairs above the threshold to compare recall on. Both
+ *   are timed without writing flags, interleaved, and the median is kept. The naive side reads no credits, so it scores without
  *   the equal-quantity feature, which only adds weight: every pair it puts at or above the
  *   `possible` threshold, the matcher scores at least as high once its blocking lets the pair
  *   through. Its recall (the naive pairs the matcher flagged too) is the recall of the
@@ -27,9 +27,8 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Database, type Executor } from '../../src/db/client.ts';
 import { credits, flagCredits, flagProjects, flags, projects } from '../../src/db/schema.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { crossProgramIssuance } from '../../src/matching/detectors/cross-program-issuance.ts';
-import { projectActivity } from '../../src/matching/features/activity.ts';
-import { scorePair, type ExplicitReference, type ScoredProject } from '../../src/matching/features/pair-score.ts';
+import { crossProgramIssuance, explicitReferences, loadProjects, scoredProject, type ProjectRow } from '../../src/matching/detectors/cross-program-issuance.ts';
+import { scorePair } from '../../src/matching/features/pair-score.ts';
 import type { DetectedFlag } from '../../src/matching/flag.ts';
 import { runMatching } from '../../src/matching/run.ts';
 import type { Manifest } from '../generate/manifest.ts';
@@ -329,22 +328,6 @@ const byManifestOrder = (a: string, b: string) => a.localeCompare(b, 'en', { num
 // ---------------------------------------------------------------------------------------------
 // the cross-program matcher ÷ naive all-pairs
 
-interface NaiveProjectRow {
-  id: number;
-  programId: string;
-  registryProjectId: string;
-  name: string | null;
-  proponent: string | null;
-  countryCode: string | null;
-  subdivision: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  category: string | null;
-  methodologies: { id: string; version: string | null }[];
-  projectTypes: string[];
-  crossReferences: { programId: string; registryProjectId: string; relation: string }[];
-}
-
 interface NaiveResult {
   projects: number;
   pairs: number;
@@ -363,56 +346,31 @@ function matcherPairs(detections: readonly DetectedFlag[]): Set<string> {
   return pairs;
 }
 
+/** The detector's orientation of a pair (by program, then registry id) as a sort order. */
+const pairOrder = (a: ProjectRow, b: ProjectRow) => {
+  const key = (p: ProjectRow) => `${p.programId}\u0000${p.registryProjectId}`;
+  return key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+};
+
 /**
  * The naive baseline: every live project loaded, and every pair of projects of different programs
- * scored with the matcher's own `scorePair`. Only the inputs are prepared here, as the detector
- * prepares them: the activity (`projectActivity`), the pair's orientation (by program, then
- * registry id) and the cross-references either side states.
+ * scored with the matcher's own `scorePair`. The inputs are the detector's own: its project rows
+ * (`loadProjects`), their scoring view (`scoredProject`), the cross-references either side states
+ * (`explicitReferences`) and its orientation of a pair.
  */
 async function naiveAllPairs(db: Executor): Promise<NaiveResult> {
-  const rows = await queryRows<NaiveProjectRow>(
-    db,
-    sql`select p.id::int as id, p.program_id as "programId", p.registry_project_id as "registryProjectId",
-               p.name, p.proponent, p.country_code as "countryCode", p.subdivision,
-               p.latitude::float8 as latitude, p.longitude::float8 as longitude, p.category,
-               p.methodologies, p.project_types as "projectTypes", p.cross_references as "crossReferences"
-          from ${projects} p
-         where p.vanished_at is null
-         order by p.program_id, p.registry_project_id`,
-  );
-  const list = rows.map((row) => ({
-    row,
-    scored: {
-      id: row.id,
-      programId: row.programId,
-      registryProjectId: row.registryProjectId,
-      name: row.name,
-      proponent: row.proponent,
-      countryCode: row.countryCode,
-      subdivision: row.subdivision,
-      latitude: row.latitude,
-      longitude: row.longitude,
-      activity: projectActivity(row),
-    } satisfies ScoredProject,
-  }));
-  const explicit = (left: NaiveProjectRow, right: NaiveProjectRow): ExplicitReference[] => [
-    ...left.crossReferences
-      .filter((ref) => ref.programId === right.programId && ref.registryProjectId === right.registryProjectId)
-      .map((ref) => ({ statedBy: 'left' as const, relation: ref.relation })),
-    ...right.crossReferences
-      .filter((ref) => ref.programId === left.programId && ref.registryProjectId === left.registryProjectId)
-      .map((ref) => ({ statedBy: 'right' as const, relation: ref.relation })),
-  ];
+  const rows = [...(await loadProjects(db)).values()].sort(pairOrder);
+  const list = rows.map((row) => ({ row, scored: scoredProject(row) }));
   const matches: NaiveResult['matches'] = new Map();
   let pairs = 0;
-  // Sorted by program then registry id, so `left` comes first: the detector's orientation.
+  // Sorted as the detector orients a pair, so `left` comes first.
   for (let i = 0; i < list.length; i++) {
     const left = list[i]!;
     for (let j = i + 1; j < list.length; j++) {
       const right = list[j]!;
       if (right.row.programId === left.row.programId) continue;
       pairs += 1;
-      const score = scorePair(left.scored, right.scored, { explicit: explicit(left.row, right.row), trigramSimilarity: null, equalQuantity: null });
+      const score = scorePair(left.scored, right.scored, { explicit: explicitReferences(left.row, right.row), trigramSimilarity: null, equalQuantity: null });
       if (score.matchClass === 'none') continue;
       matches.set(pairKey(left.row.id, right.row.id), {
         left: `${left.row.programId}:${left.row.registryProjectId}`,

@@ -23,6 +23,9 @@ describe('names', () => {
     expect(name.components).toEqual(['8']);
     expect(name.tokens).not.toContain('gs10789');
     expect(normalizeName('Proyecto Eólico Cabo Leones S.A.')!.text).toBe('eolico cabo leones');
+    // Initials with or without their dots, and "Proj." for "Project".
+    expect(normalizeName('K R S Three Hydro Proj.')!.text).toBe(normalizeName('K.R.S. Three Hydro Project')!.text);
+    expect(normalizeName('Proyecto Eólico Cabo Leones S A')!.text).toBe('eolico cabo leones');
     expect(normalizeProponent('Keyrock Energy, LLC')).toBe(normalizeProponent('Keyrock Energy LLC'));
     expect(normalizeProponent('Multiple Proponents')).toBeNull();
   });
@@ -110,6 +113,13 @@ describe('pair scores', () => {
     const a = project({ name: 'Small-scale solar electrical programme South Africa – CPA-003', countryCode: 'ZA' });
     const b = project({ id: 2, name: 'Small-scale solar electrical programme South Africa – CPA-005', countryCode: 'ZA' });
     expect(scorePair(a, b, context).hardStop).toMatch(/components/);
+  });
+
+  it('score the same words in another order, or "Proj." for "Project", as an exact name, but not swapped digits', () => {
+    const name = (a: string, b: string) => scorePair(project({ name: a, countryCode: 'IN' }), project({ id: 2, programId: 'gold-standard', name: b, countryCode: 'IN' }), context).features.find((f) => f.feature === 'name')!;
+    expect(name('Bundled Wind Power Project in Tamil Nadu', 'Tamil Nadu Bundled Wind Power Project')).toMatchObject({ weight: matchWeights.weights.nameExact });
+    expect(name('Dagushan Hydropower Project', 'Dagushan Hydropower Proj.')).toMatchObject({ weight: matchWeights.weights.nameExact });
+    expect(name('Kutch Solar Park Phase 2 Block 3', 'Kutch Solar Park Phase 3 Block 2').weight).toBeLessThan(matchWeights.weights.nameExact);
   });
 
   it('penalize different digits and categories', () => {

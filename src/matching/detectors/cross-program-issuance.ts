@@ -32,9 +32,11 @@ import { creditPeriods, formatPeriod, overlap, prorate, span, type Period } from
 import { detectorVersion, matchWeights, minSeverity, severityForTonnes } from '../features/weights.ts';
 import { inIds, programLabel, projectLabel, round4, tonnes, type Detector } from './detector.ts';
 
-const CODE_REVISION = 1;
+/** 2: names equal but for word order, "Proj." for "Project" or initials without dots score as exact (docs/matching.md). */
+const CODE_REVISION = 2;
 
-interface ProjectRow {
+/** A project as the detector compares it (`loadProjects`). */
+export interface ProjectRow {
   id: number;
   programId: string;
   programKind: string;
@@ -160,8 +162,9 @@ async function candidatePairs(db: Executor): Promise<CandidateRow[]> {
   );
 }
 
-async function loadProjects(db: Executor, ids: readonly number[]): Promise<Map<number, ProjectRow>> {
-  if (ids.length === 0) return new Map();
+/** The projects of `ids`, or every live project when `ids` is left out (the bench's naive all-pairs baseline). */
+export async function loadProjects(db: Executor, ids?: readonly number[]): Promise<Map<number, ProjectRow>> {
+  if (ids?.length === 0) return new Map();
   const rows = await queryRows<ProjectRow>(
     db,
     sql`
@@ -170,7 +173,7 @@ async function loadProjects(db: Executor, ids: readonly number[]): Promise<Map<n
              p.latitude::float8 as latitude, p.longitude::float8 as longitude, p.category,
              p.methodologies, p.project_types as "projectTypes", p.cross_references as "crossReferences"
         from projects p join programs g on g.id = p.program_id
-       where ${inIds(sql`p.id`, ids)}`,
+       where ${ids === undefined ? sql`p.vanished_at is null` : inIds(sql`p.id`, ids)}`,
   );
   return new Map(rows.map((row) => [row.id, row]));
 }
@@ -216,7 +219,8 @@ async function loadCredits(db: Executor, projectIds: readonly number[]): Promise
   return { credits, counts };
 }
 
-function scored(project: ProjectRow): ScoredProject {
+/** A project as `scorePair` takes it. */
+export function scoredProject(project: ProjectRow): ScoredProject {
   return {
     id: project.id,
     programId: project.programId,
@@ -231,7 +235,8 @@ function scored(project: ProjectRow): ScoredProject {
   };
 }
 
-function explicitReferences(left: ProjectRow, right: ProjectRow): ExplicitReference[] {
+/** The cross-references either project states to the other. */
+export function explicitReferences(left: ProjectRow, right: ProjectRow): ExplicitReference[] {
   const refs: ExplicitReference[] = [];
   const stated = (from: ProjectRow, to: ProjectRow, side: 'left' | 'right') => {
     for (const ref of from.crossReferences) {
@@ -414,7 +419,7 @@ function pairFlags(
       ? { left: equalConversion.cancellations.reduce((s, c) => s + c.quantity, 0), right: equalConversion.received.quantity }
       : null;
   const explicit = explicitReferences(left, right);
-  const score = scorePair(scored(left), scored(right), { explicit, trigramSimilarity: candidate.trigram, equalQuantity });
+  const score = scorePair(scoredProject(left), scoredProject(right), { explicit, trigramSimilarity: candidate.trigram, equalQuantity });
   if (score.matchClass === 'none') return [];
 
   const leftLabel = projectLabel(left);

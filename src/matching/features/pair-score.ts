@@ -9,7 +9,7 @@ import type { FeatureEvidence } from '../flag.ts';
 import type { ProjectActivity } from './activity.ts';
 import { distanceKm, subdivisionCodes } from './location.ts';
 import countries from 'i18n-iso-countries';
-import { fold, nameSimilarity, normalizeName, normalizeProponent, tokenSimilarity } from './text.ts';
+import { fold, nameSimilarity, normalizeName, normalizeProponent, sameWordsReordered, tokenSimilarity } from './text.ts';
 import { matchWeights } from './weights.ts';
 
 export interface ScoredProject {
@@ -89,6 +89,7 @@ export function scorePair(
     let level: string;
     let weight: number;
     if (leftName.text === rightName.text) [level, weight] = [`exact after normalization ("${leftName.text}")`, w.nameExact];
+    else if (sameWordsReordered(leftName, rightName)) [level, weight] = [`exact after normalization, in another word order ("${leftName.text}" / "${rightName.text}")`, w.nameExact];
     else if (similarity.value >= levels.nameVeryClose) [level, weight] = [`very close (${detail}; ≥ ${levels.nameVeryClose})`, w.nameVeryClose];
     else if (similarity.value >= levels.nameClose) [level, weight] = [`close (${detail}; ≥ ${levels.nameClose})`, w.nameClose];
     else [level, weight] = [`different (${detail})`, w.nameDifferent];

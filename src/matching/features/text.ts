@@ -6,9 +6,9 @@
  * on which database ran the blocking).
  */
 
-/** Words that say nothing about which activity a project is. */
+/** Words that say nothing about which activity a project is (`proj` as in "… Proj."). */
 const GENERIC_WORDS = new Set([
-  'project', 'projects', 'proyecto', 'projet', 'projeto', 'programme', 'program', 'programa', 'grouped', 'bundled',
+  'project', 'projects', 'proj', 'proyecto', 'projet', 'projeto', 'programme', 'program', 'programa', 'grouped', 'bundled',
   'activity', 'activities', 'the', 'of', 'in', 'at', 'on', 'and', 'for', 'by', 'to', 'with', 'a', 'an', 'de', 'del', 'la', 'el',
   'los', 'las', 'le', 'les', 'des', 'du', 'da', 'do', 'dos', 'das', 'y', 'e', 'et',
 ]);
@@ -53,17 +53,30 @@ export function fold(value: string): string {
   return value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
+/** A run of single letters is one word: initials written apart ("K R S", "K. R. S.") read as "krs". */
+function joinInitials(tokens: readonly string[]): string[] {
+  const joined: string[] = [];
+  let previousLetter = false;
+  for (const token of tokens) {
+    const letter = /^[a-z]$/.test(token);
+    if (letter && previousLetter) joined[joined.length - 1] += token;
+    else joined.push(token);
+    previousLetter = letter;
+  }
+  return joined;
+}
+
 function tokenize(value: string): string[] {
-  return value
+  const tokens = value
     .replace(/&/g, ' and ')
     // Dotted initials and legal forms read as one word: "S.A." → "sa", "K.R.S." → "krs".
     .replace(/\b(?:[a-z]\.)+[a-z]?\.?/g, (initials) => initials.replace(/\./g, ''))
     .split(/[^a-z0-9]+/)
-    .filter((token) => token.length > 0)
-    .flatMap((token) => {
-      const unit = UNITS.exec(token);
-      return unit ? [unit[1]!, unit[2]!] : [token];
-    });
+    .filter((token) => token.length > 0);
+  return joinInitials(tokens).flatMap((token) => {
+    const unit = UNITS.exec(token);
+    return unit ? [unit[1]!, unit[2]!] : [token];
+  });
 }
 
 const isHard = (token: string) => /\d/.test(token);
@@ -137,6 +150,18 @@ export function jaroWinkler(a: string, b: string): number {
 export function tokenSimilarity(a: readonly string[], b: readonly string[]): number {
   const sorted = (tokens: readonly string[]) => [...tokens].sort().join(' ');
   return Math.max(jaroWinkler(a.join(' '), b.join(' ')), jaroWinkler(sorted(a), sorted(b)));
+}
+
+/**
+ * The same words in another order ("Tamil Nadu Bundled Wind Power" / "Bundled Wind Power in
+ * Tamil Nadu"), with the hard tokens in the same order, so "Phase 2 Block 3" and "Phase 3
+ * Block 2" are not. A name of one word cannot be reordered.
+ */
+export function sameWordsReordered(a: NormalizedName, b: NormalizedName): boolean {
+  if (a.text === b.text || a.tokens.length !== b.tokens.length) return false;
+  const sorted = (name: NormalizedName) => [...name.tokens].sort().join(' ');
+  const hard = (name: NormalizedName) => name.tokens.filter(isHard).join(' ');
+  return sorted(a) === sorted(b) && hard(a) === hard(b);
 }
 
 /**
