@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Config } from '../config.ts';
@@ -20,6 +20,7 @@ import { ErrorCode } from './errors.ts';
 import { apiKeyAuthPlugin } from './plugins/api-key-auth.ts';
 import { depthLimitPlugin } from './plugins/depth-limit.ts';
 import { errorMaskingPlugin, formatError, internalErrorMessage } from './plugins/error-masking.ts';
+import { noStorePlugin } from './plugins/no-store.ts';
 import { queryComplexityPlugin } from './plugins/query-complexity.ts';
 import { checkReadiness, shippedMigrationCount } from './readiness.ts';
 import { buildHubSchema } from './schema.ts';
@@ -63,6 +64,9 @@ export async function createApiServer({ database, config, logger }: ApiServerOpt
       depthLimitPlugin(config.GRAPHQL_MAX_DEPTH),
       queryComplexityPlugin({ schema, maxComplexity: config.GRAPHQL_MAX_COMPLEXITY, maxPageSize: config.GRAPHQL_MAX_PAGE_SIZE }),
       errorMaskingPlugin(),
+      // No field has a cache hint: send `no-store` without hooking every field (plugins/no-store.ts).
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
       ...(process.env.NODE_ENV === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });

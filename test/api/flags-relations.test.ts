@@ -147,6 +147,23 @@ describe('statements per page', () => {
     expect(small).toBeLessThanOrEqual(7);
   });
 
+  it("reads a page's evidence only when it is asked for, in one statement; a single flag's with the flag", async () => {
+    const page = (fields: string) => `{ flags(first: 50) { edges { node { id title ${fields} } } } }`;
+    const without = await api.countStatements(() => api.data(page('')));
+    const withEvidence = await api.countStatements(async () => {
+      const data = await api.data(page('evidence { features { feature } raw }'));
+      expect(data.flags.edges.every((edge: { node: { evidence: { raw: object } } }) => typeof edge.node.evidence.raw === 'object')).toBe(true);
+    });
+    expect(withEvidence).toBe(without + 1);
+
+    const [flag] = await queryRows<{ id: string }>(api.database.db, sql`select id from flags order by id limit 1`);
+    const single = await api.countStatements(async () => {
+      const data = await api.data(`query ($id: ID!) { flag(id: $id) { title evidence { raw } } }`, { id: toFlagGlobalId(flag!.id) });
+      expect(data.flag.evidence.raw).toBeTypeOf('object');
+    });
+    expect(single).toBe(1);
+  });
+
   it('is the same for the audit trail, 10 or 100 reviews with their flags', async () => {
     const query = `query ($first: Int) { flagReviews(first: $first) { totalCount edges { node { reviewer flag { title programs { code } } } } } }`;
     const small = await api.countStatements(() => api.data(query, { first: 10 }));

@@ -37,7 +37,7 @@ async function post(query: string, variables: Record<string, unknown>, auth: { k
 const reviewMutation = `
   mutation ($input: ReviewFlagInput!) {
     reviewFlag(input: $input) {
-      flag { id status reviewedAt resolvedAt reviews { totalCount edges { node { reviewer fromStatus toStatus note } } } }
+      flag { id status reviewedAt resolvedAt evidence { raw } reviews { totalCount edges { node { reviewer fromStatus toStatus note } } } }
       review { id reviewer fromStatus toStatus note createdAt flag { id } }
       userErrors { field message code }
     }
@@ -123,6 +123,7 @@ describe('reviewFlag', () => {
     });
     expect(payload.review).toMatchObject({ reviewer: 'alice', fromStatus: 'OPEN', toStatus: 'CONFIRMED', note: 'Same serial block in both issuances.', flag: { id: gid(detection) } });
     expect(payload.flag.reviewedAt).toBe(payload.review.createdAt);
+    expect(payload.flag.evidence.raw).toEqual(JSON.parse(JSON.stringify(detection.evidence)));
     const [row] = await queryRows<{ status: string; reviews: number; api_key: string }>(
       api.database.db,
       sql`select f.status::text, (select count(*)::int from flag_reviews r where r.flag_id = f.id) as reviews,

@@ -89,6 +89,17 @@ describe('HTTP server', () => {
     expect(await response.json()).toEqual({ data: { program: { name: verra!.name } } });
   });
 
+  it('tells caches not to store GraphQL answers, errors included', async () => {
+    const url = new URL(api.url);
+    url.searchParams.set('query', '{ program(id: "verra") { name } }');
+    const answer = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    const invalid = await post(JSON.stringify({ query: '{ programs { nope } }' }));
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     await expectCleanError(await fetch(new URL('/nope', api.base)), 404, 'NOT_FOUND');
   });

@@ -2,10 +2,11 @@
  * CCP reads, framework-free (take `Executor`, return rows): labels, decisions, programs and
  * aggregates, shared by the GraphQL resolvers, the CLI and tests.
  */
-import { and, asc, desc, eq, ilike, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, ilike, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { ccpDecisions, ccpPrograms, ccpReferenceVersions, creditLabels, credits } from '../../db/schema.ts';
-import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import type { Ordering, Page, PageRequest } from '../common/keyset.ts';
+import { countRows, findPage, type TableRows } from '../common/page.ts';
 import { containsPattern, inList } from '../common/sql-filters.ts';
 import { creditFilterSql, type CreditFilter } from '../credits/credit.queries.ts';
 
@@ -102,25 +103,15 @@ function decisionFilterSql(version: string, filter: CcpDecisionFilter): SQL | un
   return and(...conditions);
 }
 
-export async function findDecisions(db: Executor, version: string, filter: CcpDecisionFilter, request: PageRequest): Promise<Page<CcpDecisionRow>> {
-  const rows = await db
-    .select({ row: ccpDecisions, key: keyValuesSql(decisionOrdering) })
-    .from(ccpDecisions)
-    .where(and(decisionFilterSql(version, filter), request.after ? afterSql(decisionOrdering, request.after) : undefined))
-    .orderBy(orderBySql(decisionOrdering))
-    .limit(request.first + 1);
-  return toPage(
-    rows.map(({ row, key }) => ({ row, key: parseKeyValues(key) })),
-    request,
-  );
+/** The decisions of reference version `version` that `filter` selects, for `findPage` and `countRows`. */
+const decisionRows = (version: string, filter: CcpDecisionFilter): TableRows => ({ table: ccpDecisions, where: decisionFilterSql(version, filter) });
+
+export function findDecisions(db: Executor, version: string, filter: CcpDecisionFilter, request: PageRequest): Promise<Page<CcpDecisionRow>> {
+  return findPage(db, decisionRows(version, filter), getTableColumns(ccpDecisions), decisionOrdering, request);
 }
 
-export async function countDecisions(db: Executor, version: string, filter: CcpDecisionFilter): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(ccpDecisions)
-    .where(decisionFilterSql(version, filter));
-  return row?.count ?? 0;
+export function countDecisions(db: Executor, version: string, filter: CcpDecisionFilter): Promise<number> {
+  return countRows(db, decisionRows(version, filter));
 }
 
 export interface ProjectCcpRow {

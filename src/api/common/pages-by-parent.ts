@@ -1,7 +1,7 @@
 /**
  * "A page of children per parent, in one statement": the same page of a nested connection
  * (one filter, ordering, cursor and size) for each of several parents, as a DataLoader batches
- * them, and the matching counts. No GraphQL here.
+ * them, and the matching counts. No GraphQL here. A top-level connection's page is page.ts.
  *
  * Each parent gets its own LATERAL page:
  *
@@ -22,25 +22,22 @@
  * the statement's text does not depend on how many parents a request has.
  */
 import { and, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types';
 import type { Executor } from '../../db/client.ts';
 import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPages, type Ordering, type Page, type PageRequest } from './keyset.ts';
+import type { TableRows } from './page.ts';
 
 /** Parent ids: row ids (bigint) or codes (text). */
 export type ParentId = number | string;
 
-/** Which rows of which table are a parent's children. */
-export interface ChildRows {
-  /** The children's table. */
-  table: PgTable;
+/** Which rows of which table are a parent's children (`where`: the connection's filter). */
+export interface ChildRows extends TableRows {
   /**
    * "This row is a child of `parentId`", where `parentId` is the parent's id in the
    * statement: `eq(credits.projectId, parentId)`, or a semi-join through a link table.
    */
   ofParent: (parentId: SQL) => SQL;
-  /** The connection's filter (undefined: every child). */
-  where?: SQL | undefined;
 }
 
 /**

@@ -5,7 +5,8 @@
 import { and, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { creditLabels, credits, projects } from '../../db/schema.ts';
-import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import type { Ordering, Page, PageRequest } from '../common/keyset.ts';
+import { countRows, findPage, type TableRows } from '../common/page.ts';
 import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
 import { inList } from '../common/sql-filters.ts';
 
@@ -126,26 +127,16 @@ function filterSql(db: Executor, filter: CreditFilter): SQL | undefined {
 /** The WHERE condition of `filter` over `credits`, for other query modules (CCP aggregates). */
 export const creditFilterSql = filterSql;
 
+/** The credits `filter` selects, for `findPage` and `countRows`. */
+const creditRows = (db: Executor, filter: CreditFilter): TableRows => ({ table: credits, where: filterSql(db, filter) });
+
 /** One page of credits matching `filter`, in `ordering`. */
-export async function findCredits(db: Executor, filter: CreditFilter, ordering: Ordering, request: PageRequest): Promise<Page<CreditRow>> {
-  const rows = await db
-    .select({ row: creditColumns, key: keyValuesSql(ordering) })
-    .from(credits)
-    .where(and(filterSql(db, filter), request.after ? afterSql(ordering, request.after) : undefined))
-    .orderBy(orderBySql(ordering))
-    .limit(request.first + 1);
-  return toPage(
-    rows.map(({ row, key }) => ({ row, key: parseKeyValues(key) })),
-    request,
-  );
+export function findCredits(db: Executor, filter: CreditFilter, ordering: Ordering, request: PageRequest): Promise<Page<CreditRow>> {
+  return findPage(db, creditRows(db, filter), creditColumns, ordering, request);
 }
 
-export async function countCredits(db: Executor, filter: CreditFilter): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(credits)
-    .where(filterSql(db, filter));
-  return row?.count ?? 0;
+export function countCredits(db: Executor, filter: CreditFilter): Promise<number> {
+  return countRows(db, creditRows(db, filter));
 }
 
 /** The credits of project `projectId` matching `filter`, for `findPagesByParent` and `countByParent`. */

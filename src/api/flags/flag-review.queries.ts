@@ -6,7 +6,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { flagReviews } from '../../db/schema.ts';
-import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import type { Ordering, Page, PageRequest } from '../common/keyset.ts';
+import { countRows, findPage, type TableRows } from '../common/page.ts';
 import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
 import { inList } from '../common/sql-filters.ts';
 import type { FlagStatusValue } from './flag.queries.ts';
@@ -50,25 +51,15 @@ function filterSql(filter: FlagReviewFilter): SQL | undefined {
   return and(...conditions);
 }
 
-export async function findReviews(db: Executor, filter: FlagReviewFilter, ordering: Ordering, request: PageRequest): Promise<Page<FlagReviewRow>> {
-  const rows = await db
-    .select({ row: reviewColumns, key: keyValuesSql(ordering) })
-    .from(flagReviews)
-    .where(and(filterSql(filter), request.after ? afterSql(ordering, request.after) : undefined))
-    .orderBy(orderBySql(ordering))
-    .limit(request.first + 1);
-  return toPage(
-    rows.map(({ row, key }) => ({ row, key: parseKeyValues(key) })),
-    request,
-  );
+/** The reviews `filter` selects, for `findPage` and `countRows`. */
+const reviewRows = (filter: FlagReviewFilter): TableRows => ({ table: flagReviews, where: filterSql(filter) });
+
+export function findReviews(db: Executor, filter: FlagReviewFilter, ordering: Ordering, request: PageRequest): Promise<Page<FlagReviewRow>> {
+  return findPage(db, reviewRows(filter), reviewColumns, ordering, request);
 }
 
-export async function countReviews(db: Executor, filter: FlagReviewFilter): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(flagReviews)
-    .where(filterSql(filter));
-  return row?.count ?? 0;
+export function countReviews(db: Executor, filter: FlagReviewFilter): Promise<number> {
+  return countRows(db, reviewRows(filter));
 }
 
 /** The reviews of flag `flagId`, for `findPagesByParent` and `countByParent`. */

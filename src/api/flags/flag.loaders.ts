@@ -7,11 +7,14 @@ import {
   countFlagCredits,
   countFlagsByParent,
   findFlagCredits,
+  findFlagEvidence,
   findFlagProjects,
   findFlagsByIds,
   findFlagsByParent,
   type FlagCreditRow,
+  type FlagEvidenceJson,
   type FlagFilter,
+  type FlagListRow,
   type FlagParent,
   type FlagProjectRow,
   type FlagRow,
@@ -49,17 +52,37 @@ const reviewArguments = (key: FlagReviewsKey) => JSON.stringify([key.ordering.na
  * credits with their flags) costs one statement per relation, whatever its size.
  */
 export function createFlagLoaders(db: Executor) {
-  const byId = new DataLoader<string, FlagRow | null>(async (ids) => inKeyOrder(ids, await findFlagsByIds(db, ids), (row) => row.id));
+  /** A flag's evidence, read only when a response asks for it (pages leave it out). */
+  const evidence = new DataLoader<string, FlagEvidenceJson | null>(async (ids) => {
+    const found = await findFlagEvidence(db, ids);
+    return ids.map((id) => found.get(id) ?? null);
+  });
+
+  /** A flag by id, read whole: its evidence then needs no second read. */
+  const byId = new DataLoader<string, FlagListRow | null>(async (ids) => {
+    const rows = await findFlagsByIds(db, ids);
+    for (const row of rows) evidence.prime(row.id, row.evidence);
+    return inKeyOrder(ids, rows, (row) => row.id);
+  });
+
+  /** Primes the loaders with a whole flag read elsewhere, as it is now (a review returns it), evidence included. */
+  const rememberFlag = (row: FlagRow) => {
+    byId.clear(row.id).prime(row.id, row);
+    evidence.clear(row.id).prime(row.id, row.evidence);
+    return row;
+  };
 
   /** Primes `byId` with rows a page already fetched, so their relations need no second read. */
-  const remember = (page: Page<FlagRow>) => {
+  const remember = (page: Page<FlagListRow>) => {
     for (const { row } of page.items) byId.prime(row.id, row);
     return page;
   };
 
   return {
     byId,
+    evidence,
     remember,
+    rememberFlag,
     /** The projects of flags, with their roles: one statement per page of flags. */
     projects: new DataLoader<string, FlagProjectRow[]>(async (flagIds) => {
       const rows = await findFlagProjects(db, flagIds);
@@ -104,7 +127,7 @@ export function createFlagLoaders(db: Executor) {
       return flagIds.map((id) => counts.get(id) ?? 0);
     }),
     /** The same page of flags for every project (or credit) of a request: one statement per argument set. */
-    pageByParent: new DataLoader<ParentFlagsKey, Page<FlagRow>, string>(
+    pageByParent: new DataLoader<ParentFlagsKey, Page<FlagListRow>, string>(
       (keys) =>
         batchByArguments(keys, parentPageArguments, async (group) => {
           const [first] = group as [ParentFlagsKey];

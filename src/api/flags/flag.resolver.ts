@@ -8,7 +8,17 @@ import { decodeFlagGlobalId } from './flag-id.ts';
 import { flagReviewOrdering } from './flag-review.queries.ts';
 import { FlagReviewConnection, toFlagReview } from './flag-review.type.ts';
 import { countFlags, findFlags, flagCreditOrdering, flagOrdering } from './flag.queries.ts';
-import { Flag, FlagConnection, FlagCreditConnection, FlagProject, toFlag, toFlagCreditConnection, toFlagProject } from './flag.type.ts';
+import {
+  Flag,
+  FlagConnection,
+  FlagCreditConnection,
+  FlagEvidence,
+  FlagProject,
+  toFlag,
+  toFlagCreditConnection,
+  toFlagEvidence,
+  toFlagProject,
+} from './flag.type.ts';
 import { FlagsArgs, flagOrderName, toFlagFilter } from './flags.args.ts';
 
 @Resolver(() => Flag)
@@ -31,6 +41,13 @@ export class FlagResolver {
   async flag(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Flag | null> {
     const row = await ctx.loaders.flags.byId.load(decodeFlagGlobalId(id));
     return row ? toFlag(row) : null;
+  }
+
+  @FieldResolver(() => FlagEvidence)
+  async evidence(@Root() flag: Flag, @Ctx() ctx: ApiContext): Promise<FlagEvidence> {
+    const evidence = await ctx.loaders.flags.evidence.load(flag.dbId);
+    if (!evidence) throw new Error(`flag ${flag.dbId} is missing`);
+    return toFlagEvidence(evidence);
   }
 
   @FieldResolver(() => [Program], { description: 'Programs of the projects involved, by code.' })

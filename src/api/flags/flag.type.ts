@@ -7,7 +7,7 @@ import { Node } from '../common/node.interface.ts';
 import { DateTime } from '../common/scalars.ts';
 import { FlagKind, FlagSeverity, FlagStatus } from './flag.enums.ts';
 import { toFlagGlobalId } from './flag-id.ts';
-import type { FlagCreditRow, FlagProjectRow, FlagRow } from './flag.queries.ts';
+import type { FlagCreditRow, FlagEvidenceJson, FlagListRow, FlagProjectRow } from './flag.queries.ts';
 
 @ObjectType({ description: 'One feature a detector compared: both sides, how they compare, and its weight in the score.' })
 export class FlagFeature {
@@ -113,8 +113,7 @@ export class Flag implements Node {
   @Field(() => Float, { description: 'tCO2e at risk of being counted twice.' })
   quantityAtRisk!: number;
 
-  @Field(() => FlagEvidence)
-  evidence!: FlagEvidence;
+  // `evidence` is a field resolver (FlagResolver): read only when asked for.
 
   @Field(() => String, { description: 'The detector that found it.' })
   detector!: string;
@@ -150,8 +149,15 @@ function toFeature(value: unknown): FlagFeature | null {
   });
 }
 
-export function toFlag(row: FlagRow): Flag {
-  const features = Array.isArray(row.evidence.features) ? row.evidence.features : [];
+export function toFlagEvidence(evidence: FlagEvidenceJson): FlagEvidence {
+  const features = Array.isArray(evidence.features) ? evidence.features : [];
+  return Object.assign(new FlagEvidence(), {
+    features: features.map(toFeature).filter((feature): feature is FlagFeature => feature !== null),
+    raw: evidence,
+  });
+}
+
+export function toFlag(row: FlagListRow): Flag {
   return Object.assign(new Flag(), {
     id: toFlagGlobalId(row.id),
     dbId: row.id,
@@ -162,10 +168,6 @@ export function toFlag(row: FlagRow): Flag {
     score: row.score,
     title: row.title,
     quantityAtRisk: row.quantityAtRisk,
-    evidence: Object.assign(new FlagEvidence(), {
-      features: features.map(toFeature).filter((feature): feature is FlagFeature => feature !== null),
-      raw: row.evidence,
-    }),
     detector: row.detector,
     detectorVersion: row.detectorVersion,
     firstDetectedAt: row.firstDetectedAt,

@@ -38,12 +38,12 @@ export class ReviewFlagResolver {
       case 'forbidden':
         throw new ForbiddenError(outcome.message);
       case 'refused':
-        payload.flag = outcome.flag ? toFlag(outcome.flag) : null;
+        payload.flag = outcome.flag ? toFlag(ctx.loaders.flags.rememberFlag(outcome.flag)) : null;
         payload.userErrors = outcome.problems.map(toUserError);
         return payload;
       case 'reviewed':
         ctx.logger.info({ flagId, reviewer: reviewer.name, from: outcome.review.fromStatus, to: outcome.review.toStatus }, 'flag reviewed');
-        payload.flag = toFlag(outcome.flag);
+        payload.flag = toFlag(ctx.loaders.flags.rememberFlag(outcome.flag));
         payload.review = toFlagReview(outcome.review);
         return payload;
     }

@@ -3,9 +3,10 @@
  * plain arguments, so the CLI and tests can call them without GraphQL.
  */
 import { sql } from 'drizzle-orm';
-import { queryRows, type Executor } from '../../db/client.ts';
+import type { Executor } from '../../db/client.ts';
 import { programs } from '../../db/schema.ts';
-import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import type { Ordering, Page, PageRequest } from '../common/keyset.ts';
+import { countRows, findPage, type TableRows } from '../common/page.ts';
 import { inList } from '../common/sql-filters.ts';
 
 const programColumns = {
@@ -24,22 +25,15 @@ export const programOrdering: Ordering = {
   keys: [{ expression: sql`${programs.id}`, type: 'text' }],
 };
 
-export async function findPrograms(db: Executor, request: PageRequest): Promise<Page<ProgramRow>> {
-  const rows = await db
-    .select({ row: programColumns, key: keyValuesSql(programOrdering) })
-    .from(programs)
-    .where(request.after ? afterSql(programOrdering, request.after) : undefined)
-    .orderBy(orderBySql(programOrdering))
-    .limit(request.first + 1);
-  return toPage(
-    rows.map(({ row, key }) => ({ row, key: parseKeyValues(key) })),
-    request,
-  );
+/** Every program (the connection has no filter), for `findPage` and `countRows`. */
+const programRows: TableRows = { table: programs };
+
+export function findPrograms(db: Executor, request: PageRequest): Promise<Page<ProgramRow>> {
+  return findPage(db, programRows, programColumns, programOrdering, request);
 }
 
-export async function countPrograms(db: Executor): Promise<number> {
-  const [row] = await queryRows<{ count: number }>(db, sql`select count(*)::int as count from ${programs}`);
-  return row?.count ?? 0;
+export function countPrograms(db: Executor): Promise<number> {
+  return countRows(db, programRows);
 }
 
 export async function findProgramsByIds(db: Executor, ids: readonly string[]): Promise<ProgramRow[]> {

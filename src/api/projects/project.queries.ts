@@ -5,7 +5,8 @@
 import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { projects } from '../../db/schema.ts';
-import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import type { Ordering, Page, PageRequest } from '../common/keyset.ts';
+import { countRows, findPage, type TableRows } from '../common/page.ts';
 import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
 import { containsPattern, inList } from '../common/sql-filters.ts';
 
@@ -119,31 +120,16 @@ function filterSql(filter: ProjectFilter): SQL | undefined {
   return and(...conditions);
 }
 
+/** The projects `filter` selects, for `findPage` and `countRows`. */
+const projectRows = (filter: ProjectFilter): TableRows => ({ table: projects, where: filterSql(filter) });
+
 /** One page of projects matching `filter`, in `ordering`. */
-export async function findProjects(
-  db: Executor,
-  filter: ProjectFilter,
-  ordering: Ordering,
-  request: PageRequest,
-): Promise<Page<ProjectRow>> {
-  const rows = await db
-    .select({ row: projectColumns, key: keyValuesSql(ordering) })
-    .from(projects)
-    .where(and(filterSql(filter), request.after ? afterSql(ordering, request.after) : undefined))
-    .orderBy(orderBySql(ordering))
-    .limit(request.first + 1);
-  return toPage(
-    rows.map(({ row, key }) => ({ row, key: parseKeyValues(key) })),
-    request,
-  );
+export function findProjects(db: Executor, filter: ProjectFilter, ordering: Ordering, request: PageRequest): Promise<Page<ProjectRow>> {
+  return findPage(db, projectRows(filter), projectColumns, ordering, request);
 }
 
-export async function countProjects(db: Executor, filter: ProjectFilter): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(projects)
-    .where(filterSql(filter));
-  return row?.count ?? 0;
+export function countProjects(db: Executor, filter: ProjectFilter): Promise<number> {
+  return countRows(db, projectRows(filter));
 }
 
 /** The projects of program `programId` matching `filter`, for `findPagesByParent` and `countByParent`. */

@@ -5,7 +5,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { syncRuns } from '../../db/schema.ts';
-import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
+import type { Ordering, Page, PageRequest } from '../common/keyset.ts';
+import { countRows, findPage, type TableRows } from '../common/page.ts';
 import { inList } from '../common/sql-filters.ts';
 
 const syncRunColumns = {
@@ -51,25 +52,15 @@ function filterSql(filter: SyncRunFilter): SQL | undefined {
   );
 }
 
-export async function findSyncRuns(db: Executor, filter: SyncRunFilter, request: PageRequest): Promise<Page<SyncRunRow>> {
-  const rows = await db
-    .select({ row: syncRunColumns, key: keyValuesSql(syncRunOrdering) })
-    .from(syncRuns)
-    .where(and(filterSql(filter), request.after ? afterSql(syncRunOrdering, request.after) : undefined))
-    .orderBy(orderBySql(syncRunOrdering))
-    .limit(request.first + 1);
-  return toPage(
-    rows.map(({ row, key }) => ({ row, key: parseKeyValues(key) })),
-    request,
-  );
+/** The sync runs `filter` selects, for `findPage` and `countRows`. */
+const syncRunRows = (filter: SyncRunFilter): TableRows => ({ table: syncRuns, where: filterSql(filter) });
+
+export function findSyncRuns(db: Executor, filter: SyncRunFilter, request: PageRequest): Promise<Page<SyncRunRow>> {
+  return findPage(db, syncRunRows(filter), syncRunColumns, syncRunOrdering, request);
 }
 
-export async function countSyncRuns(db: Executor, filter: SyncRunFilter): Promise<number> {
-  const [row] = await db
-    .select({ count: sql<number>`count(*)::int` })
-    .from(syncRuns)
-    .where(filterSql(filter));
-  return row?.count ?? 0;
+export function countSyncRuns(db: Executor, filter: SyncRunFilter): Promise<number> {
+  return countRows(db, syncRunRows(filter));
 }
 
 export async function findSyncRunsByIds(db: Executor, ids: readonly number[]): Promise<SyncRunRow[]> {
