@@ -99,7 +99,8 @@ export function flagFilterSql(filter: FlagFilter): SQL | undefined {
       sql`exists (select 1 from ${flagProjects} where ${flagProjects.flagId} = ${flags.id} and ${inList(flagProjects.projectId, filter.projectIds)})`,
     );
   }
-  if (filter.minQuantityAtRisk != null) conditions.push(gte(flags.quantityAtRisk, filter.minQuantityAtRisk));
+  // As float8, like the orderings: the expression index flags_quantity_order serves both.
+  if (filter.minQuantityAtRisk != null) conditions.push(sql`(${flags.quantityAtRisk})::float8 >= ${filter.minQuantityAtRisk}::float8`);
   return and(...conditions);
 }
 
