@@ -54,16 +54,24 @@ export interface DetectedFlag {
   projects: { projectId: number; role: string }[];
   credits: { creditId: number; role: string }[];
   evidence: FlagEvidence;
+  /**
+   * What makes a rerun's finding the same flag: by default its kind, projects and credits. A
+   * finding about projects whose credits grow as the registries issue more (a pair of projects'
+   * overlapping issuances) names itself here instead of by its credits, so the flag, and its
+   * review, stay one while the credits change; the name keeps it apart from other findings of
+   * the same kind about the same projects (a duplicate listing).
+   */
+  identity?: { finding: string };
 }
 
 /**
  * Deterministic flag id: the kind and the entities involved (not the evidence, which changes
  * between runs), so a rerun finds the same flag. Entity order does not matter.
  */
-export function flagId(kind: FlagKind, detection: Pick<DetectedFlag, 'projects' | 'credits'>): string {
+export function flagId(kind: FlagKind, detection: Pick<DetectedFlag, 'projects' | 'credits' | 'identity'>): string {
   const entities = [
     ...detection.projects.map((p) => `p${p.projectId}:${p.role}`),
-    ...detection.credits.map((c) => `c${c.creditId}:${c.role}`),
+    ...(detection.identity ? [`f:${detection.identity.finding}`] : detection.credits.map((c) => `c${c.creditId}:${c.role}`)),
   ].sort();
   const digest = createHash('sha256').update(`${kind}\n${entities.join('\n')}`).digest('hex').slice(0, 24);
   return `${kind}:${digest}`;

@@ -65,34 +65,35 @@ async function creditsOfFlag(id: string) {
 }
 
 describe('a Verra project re-listed at Gold Standard with a perturbed name and overlapping vintages', () => {
-  it('is cross_program_double_issuance for each overlapping issuance pair, with the tonnes at risk pro-rated by days', async () => {
+  it('is one cross_program_double_issuance flag for the pair of projects, each overlapping issuance pair pro-rated by days in its evidence', async () => {
     const verra = await projectId(db(), 'verra', '1975');
     const gs = await projectId(db(), 'gold-standard', '99001');
     const gsFlags = new Set((await flagsOfProject(db(), gs)).map((f) => f.id));
     const between = (await flagsOfProject(db(), verra)).filter((f) => gsFlags.has(f.id));
-    expect(between.map((f) => f.kind)).toEqual(['cross_program_double_issuance', 'cross_program_double_issuance']);
+    expect(between.map((f) => f.kind)).toEqual(['cross_program_double_issuance']);
+    const flag = between[0]!;
     // Verra 1,710 and 1,070 over 2023-02-01–2023-12-31 (334 days), GS 30,000 over 2023-06-01–2024-05-31
-    // (366 days); overlap 2023-06-01–2023-12-31 (214 days): min(1,710·214/334, 30,000·214/366) = 1,095.6287.
-    const atRisk = between.map((f) => f.quantityAtRisk).sort((a, b) => a - b);
-    expect(atRisk[0]).toBeCloseTo((1070 * 214) / 334, 3);
-    expect(atRisk[1]).toBeCloseTo((1710 * 214) / 334, 3);
-    for (const flag of between) {
-      // Severity by tonnes at risk (< 1,000 low, < 10,000 medium), capped at medium for a possible match.
-      expect(flag.severity).toBe(flag.quantityAtRisk < 1000 ? 'low' : 'medium');
-      expect(flag.evidence).toMatchObject({
-        finding: 'overlapping issuances',
-        match: { class: 'possible' },
-        overlap: { window: '2023-06-01–2023-12-31', explainedByConversion: 0 },
-      });
-      const features = Object.fromEntries((flag.evidence.features as { feature: string; level: string; weight: number }[]).map((f) => [f.feature, f]));
-      expect(features.name!.level).toMatch(/^very close/);
-      expect(features.name!.weight).toBe(5);
-      expect(features['digits and codes in name']).toMatchObject({ level: 'match', weight: 0 });
-      expect(features['methodology family']).toMatchObject({ level: 'same family', weight: 1 });
-      expect(features.country).toMatchObject({ left: 'VN', right: 'VN', level: 'same' });
-      expect(flag.score).toBe(6);
-      expect((await creditsOfFlag(flag.id)).length).toBe(2);
-    }
+    // (366 days); overlap 2023-06-01–2023-12-31 (214 days): min(1,710·214/334, 30,000·214/366) = 1,095.6287,
+    // and min(1,070·214/334, …) = 685.5689. The GS issuance covers both.
+    const overlaps = flag.evidence.overlaps as { quantityAtRisk: number; window: string; explainedByConversion: number }[];
+    expect(overlaps.map((o) => o.quantityAtRisk).sort((a, b) => a - b)).toEqual([
+      expect.closeTo((1070 * 214) / 334, 3),
+      expect.closeTo((1710 * 214) / 334, 3),
+    ]);
+    for (const o of overlaps) expect(o).toMatchObject({ window: '2023-06-01–2023-12-31', explainedByConversion: 0 });
+    expect(flag.quantityAtRisk).toBeCloseTo(((1070 + 1710) * 214) / 334, 3);
+    // Severity by the pair's tonnes at risk (1,780 t: medium), capped at medium for a possible match.
+    expect(flag.severity).toBe('medium');
+    expect(flag.evidence).toMatchObject({ finding: 'overlapping issuances', match: { class: 'possible' }, window: '2023-06-01–2023-12-31' });
+    const features = Object.fromEntries((flag.evidence.features as { feature: string; level: string; weight: number }[]).map((f) => [f.feature, f]));
+    expect(features.name!.level).toMatch(/^very close/);
+    expect(features.name!.weight).toBe(5);
+    expect(features['digits and codes in name']).toMatchObject({ level: 'match', weight: 0 });
+    expect(features['methodology family']).toMatchObject({ level: 'same family', weight: 1 });
+    expect(features.country).toMatchObject({ left: 'VN', right: 'VN', level: 'same' });
+    expect(flag.score).toBe(6);
+    // Both Verra issuances and the one Gold Standard issuance.
+    expect((await creditsOfFlag(flag.id)).length).toBe(3);
   });
 
   it("does not match the same owner's other plant (Hong Phong 1), nor Verra's Srepok 1 Solar Power Project", async () => {
@@ -168,11 +169,44 @@ describe('reruns and disappearing findings', () => {
     expect(after.find((f) => f.id === reviewed!.id)!.status).toBe('confirmed');
   });
 
+  it("a new overlapping issuance of a re-listed pair updates the pair's one flag: same id, so its reviews stay", async () => {
+    const verra = await projectId(db(), 'verra', '1975');
+    const gs = await projectId(db(), 'gold-standard', '99001');
+    const pairFlag = async () => {
+      const gsFlags = new Set((await flagsOfProject(db(), gs)).map((f) => f.id));
+      const between = (await flagsOfProject(db(), verra)).filter((f) => gsFlags.has(f.id) && f.kind === 'cross_program_double_issuance');
+      expect(between).toHaveLength(1);
+      return between[0]!;
+    };
+    const before = await pairFlag();
+    // Gold Standard issues the project's first five months of 2023 as well (batch 99003).
+    const more = {
+      ...extra,
+      [GS_ISSUANCES]: [
+        ...extra[GS_ISSUANCES]!,
+        '2023,Issued,5000,99001,Hong Phong 4 Solar 48MW Power Project,Hong Phong Solar Energy JSC,Viet Nam,PV,ACM0002,Standalone,,VER,2024-10-02T10:00:00.000000,2023-01-01,2023-05-31,GS1-1-VN-GS99001-1-2023-99003-1-5000,Emission Reduction,Not Applicable',
+      ],
+    };
+    const loaded = await loadFixturesWith(testDb.database, more);
+    try {
+      await runMatching({ database: testDb.database, logger: silentLogger });
+    } finally {
+      await loaded.cleanup();
+    }
+    const after = await pairFlag();
+    expect(after.id).toBe(before.id);
+    expect(after.quantityAtRisk).toBeGreaterThan(before.quantityAtRisk);
+    expect((after.evidence.overlaps as unknown[]).length).toBeGreaterThan((before.evidence.overlaps as unknown[]).length);
+    expect(await creditsOfFlag(after.id)).toContain(await creditIdBySerial('GS1-1-VN-GS99001-1-2023-99003-1-5000'));
+    expect(after.evidence).toMatchObject({ window: '2023-02-01–2023-12-31' });
+  });
+
   it('findings whose rows disappear from the registry are resolved, not deleted; a reviewed one keeps its decision', async () => {
     const constructedKinds = ['serial_overlap', 'double_retirement', 'over_retirement'];
     const constructed = await db().select().from(flags).where(inArray(flags.kind, constructedKinds));
     const relisting = (await db().select().from(flags).where(eq(flags.kind, 'cross_program_double_issuance'))).filter((f) => f.quantityAtRisk > 0);
-    expect(relisting).toHaveLength(3);
+    // The re-listed pair's one flag and the CDM holder's VER.
+    expect(relisting).toHaveLength(2);
     // Reload the real exports: the constructed rows vanish from the registries.
     await loadRealFixtures(testDb.database);
     const third = await runMatching({ database: testDb.database, logger: silentLogger });
@@ -183,6 +217,6 @@ describe('reruns and disappearing findings', () => {
       expect(now.resolvedAt).not.toBeNull();
       expect(now.status).toBe(flag.kind === 'serial_overlap' ? 'confirmed' : 'resolved');
     }
-    for (const flag of relisting) expect(after.get(flag.id)).toMatchObject({ status: 'resolved' });
+    for (const flag of relisting) expect(after.get(flag.id), flag.title).toMatchObject({ status: 'resolved' });
   });
 });

@@ -11,14 +11,15 @@
  * 3. Explanation before flagging (§4.5): a cancellation for conversion into the other program
  *    whose quantity equals the other side's issuance for the same period is a conversion
  *    (`program_transition`, info); overlapping issuances on both sides that no conversion
- *    explains are `cross_program_double_issuance`, severity by tonnes at risk; disjoint periods
- *    are a transition (info); a pair where at most one side ever issued is a probable duplicate
- *    listing (low).
+ *    explains are one `cross_program_double_issuance` per pair of projects, severity by tonnes
+ *    at risk; disjoint periods are a transition (info); a pair where at most one side ever
+ *    issued is a probable duplicate listing (low).
  * 4. CDM CERs held in another registry (Gold Standard's `CER` rows carry CDM serials): one
  *    issuance in two registries, recorded as a link (info); a VER of the same project for a
  *    period its CERs cover is double issuance.
  *
- * Flag identity (what a rerun must find again): an issuance pair for double issuance, the
+ * Flag identity (what a rerun must find again): the two projects and the finding for double
+ * issuance (one flag per pair of projects, each overlapping issuance pair in its evidence), the
  * receiving issuance and its cancellations for a conversion, the two projects for project-level
  * findings. Credits that only support a finding are listed in its evidence.
  */
@@ -33,7 +34,7 @@ import { detectorVersion, matchWeights, minSeverity, severityForTonnes } from '.
 import { inIds, programLabel, projectLabel, round4, tonnes, type Detector } from './detector.ts';
 
 /** 2: names equal but for word order, "Proj." for "Project" or initials without dots score as exact (docs/matching.md). */
-const CODE_REVISION = 2;
+const CODE_REVISION = 3;
 
 /** A project as the detector compares it (`loadProjects`). */
 export interface ProjectRow {
@@ -468,39 +469,50 @@ function pairFlags(
     });
   }
 
-  // Overlapping issuances no conversion explains: double issuance, one flag per issuance pair.
+  // Overlapping issuances no conversion explains: double issuance, one flag per pair of projects
+  // (a reviewer decides about the two projects, not about each of their issuance pairs, which
+  // at registry scale run to hundreds per pair), each overlap in its evidence.
   const unexplained = overlaps.filter((o) => o.atRisk >= matchWeights.quantityAtRiskMinimum);
-  for (const o of unexplained) {
+  if (unexplained.length > 0) {
+    const atRisk = unexplained.reduce((sum, o) => sum + o.atRisk, 0);
+    const windows = span(unexplained.map((o) => o.window))!;
+    const issuances = (side: 'left' | 'right') => [...new Map(unexplained.map((o) => [o[side].id, o[side]])).values()].sort((a, b) => a.id - b.id);
+    const pairs = unexplained.length === 1 ? 'one pair of issuances' : `${unexplained.length} pairs of issuances`;
     flags.push({
       ...base(score.features),
       kind: 'cross_program_double_issuance',
-      severity: pairSeverity(o.atRisk, score),
-      title: `${leftLabel} and ${rightLabel} ${score.matchClass === 'same-activity' ? 'credit the same activity' : 'may credit the same activity'} for ${formatPeriod(o.window)}: ${tonnes(o.atRisk)} at risk`,
-      quantityAtRisk: round4(o.atRisk),
+      identity: { finding: 'overlapping issuances' },
+      severity: pairSeverity(atRisk, score),
+      title: `${leftLabel} and ${rightLabel} ${score.matchClass === 'same-activity' ? 'credit the same activity' : 'may credit the same activity'} for ${formatPeriod(windows)}: ${tonnes(atRisk)} at risk (${pairs})`,
+      quantityAtRisk: round4(atRisk),
       projects: [
         { projectId: left.id, role: 'left' },
         { projectId: right.id, role: 'right' },
       ],
       credits: [
-        { creditId: o.left.id, role: `left ${o.left.kind}` },
-        { creditId: o.right.id, role: `right ${o.right.kind}` },
+        ...issuances('left').map((c) => ({ creditId: c.id, role: `left ${c.kind}` })),
+        ...issuances('right').map((c) => ({ creditId: c.id, role: `right ${c.kind}` })),
       ],
       evidence: {
         features: score.features,
         finding: 'overlapping issuances',
         match,
         projects,
-        overlap: {
-          left: creditEvidence(o.left),
-          right: creditEvidence(o.right),
-          window: formatPeriod(o.window),
-          precision: o.window.precision,
-          overlapQuantity: round4(o.overlapQuantity),
-          explainedByConversion: round4(o.explainedByConversion),
-          conversionCancellations: o.conversionCredits,
-          quantityAtRisk: round4(o.atRisk),
-          rule: 'min of both issuances pro-rated by days to the overlap, less cancellations for conversion in the window, less tonnes already at risk against other issuances of this pair of projects',
-        },
+        window: formatPeriod(windows),
+        quantityAtRisk: round4(atRisk),
+        rule: 'per pair of issuances: min of both pro-rated by days to the overlap, less cancellations for conversion in the window, less tonnes already at risk against other issuances of this pair of projects; summed over the pairs',
+        overlaps: [...unexplained]
+          .sort((a, b) => a.window.start.localeCompare(b.window.start) || a.left.id - b.left.id || a.right.id - b.right.id)
+          .map((o) => ({
+            left: creditEvidence(o.left),
+            right: creditEvidence(o.right),
+            window: formatPeriod(o.window),
+            precision: o.window.precision,
+            overlapQuantity: round4(o.overlapQuantity),
+            explainedByConversion: round4(o.explainedByConversion),
+            conversionCancellations: o.conversionCredits,
+            quantityAtRisk: round4(o.atRisk),
+          })),
       },
     });
   }
