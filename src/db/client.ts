@@ -94,7 +94,10 @@ async function openPglite(dataDir: string | undefined, options: DatabaseOptions)
 }
 
 async function openPostgres(databaseUrl: string, options: DatabaseOptions): Promise<Database> {
-  const client = postgres(databaseUrl, { max: 10, onnotice: () => {}, connection: { application_name: 'carbon-registry-hub' } });
+  // JIT off: the hub's statements are short. At market size their cost estimates pass
+  // jit_above_cost, and compiling them (LLVM, 0.3-0.7 s each) took longer than running them: an
+  // over-retirement scan ran in 165 ms and spent another 700 ms compiling (docs/benchmarks.md).
+  const client = postgres(databaseUrl, { max: 10, onnotice: () => {}, connection: { application_name: 'carbon-registry-hub', jit: 'off' } });
   const db = drizzlePostgres(client, { schema, logger: drizzleLogger(options) }) as unknown as Db;
   const withAdvisoryLock: Database['withAdvisoryLock'] = async (key, task) => {
     // Session-level advisory locks belong to one connection: reserve one for the lock's lifetime.
