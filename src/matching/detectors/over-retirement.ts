@@ -97,18 +97,25 @@ export const overRetirement: Detector = {
               offset 0
             ) u
            where i.first is not null
+        ),
+        -- Sums first: the uses are listed (jsonb) only for the few blocks used beyond their size.
+        overused as (
+          select i.id, sum(u.units) as used
+            from issued i
+            join use_rows u on u.issuance_id = i.id
+           group by i.id, i.quantity
+          having sum(u.units) > i.quantity + ${TOLERANCE}
         )
         select i.id::int as "issuanceId", i.project_id::int as "projectId", i.program_id as "programId",
                p.registry_project_id as "registryProjectId", i.serial_number as "serialNumber", i.namespace,
                i.first::float8 as first, i.last::float8 as last, i.quantity::float8 as issued, i.vintage_year as "vintageYear",
-               sum(u.units)::float8 as used,
-               jsonb_agg(jsonb_build_object('id', u.id, 'kind', u.kind, 'quantity', u.quantity::float8, 'unitsInBlock', u.units::float8,
-                                            'date', u.transaction_date::text) order by u.id) as uses
-          from issued i
-          join use_rows u on u.issuance_id = i.id
+               o.used::float8 as used,
+               (select jsonb_agg(jsonb_build_object('id', u.id, 'kind', u.kind, 'quantity', u.quantity::float8, 'unitsInBlock', u.units::float8,
+                                                    'date', u.transaction_date::text) order by u.id)
+                  from use_rows u where u.issuance_id = i.id) as uses
+          from overused o
+          join issued i on i.id = o.id
           join projects p on p.id = i.project_id
-         group by i.id, i.project_id, i.program_id, p.registry_project_id, i.serial_number, i.namespace, i.first, i.last, i.quantity, i.vintage_year
-        having sum(u.units) > i.quantity + ${TOLERANCE}
          order by i.id`,
     );
     const projectVintages = await queryRows<ProjectVintageRow>(
