@@ -28,6 +28,14 @@ function positive(value: string): number {
   return number;
 }
 
+/** Which data set: the options `generate` and `serve` share. */
+function datasetOptions(command: Command): Command {
+  return command
+    .option('--scale <n>', 'scale factor (1 = 1 % of the market)', positive, 1)
+    .option('--seed <n>', 'seed of the generated data', positive, 1)
+    .option('--data <dir>', 'where data sets are written', defaultDataRoot);
+}
+
 const program = new Command('bench')
   .description('benchmarks at market scale (issue 6): ingest, API, matching and labelling, each as a ratio against its baseline (docs/benchmarks.md)')
   .showHelpAfterError();
@@ -62,14 +70,10 @@ program
     if (options.writeDocs) log(`docs: ${await writeDocs(result)}`);
   });
 
-program
-  .command('generate')
+datasetOptions(program.command('generate'))
   .description('only write a data set (and with --check, read it back through the connectors)')
-  .option('--scale <n>', 'scale factor (1 = 1 % of the market)', positive, 1)
-  .option('--seed <n>', 'seed of the generated data', positive, 1)
   .option('--duplicates <n>', 'planted cross-program re-listings (default: by scale)', positive)
   .option('--serial-overlaps <n>', 'planted serial overlaps (default: by scale)', positive)
-  .option('--data <dir>', 'where data sets are written', defaultDataRoot)
   .option('--force', 'write it again even if it exists', false)
   .option('--check', 'read it back through the connectors and check the planted duplicates', false)
   .action(async (options: { scale: number; seed: number; duplicates?: number; serialOverlaps?: number; data: string; force: boolean; check: boolean }) => {
@@ -90,12 +94,8 @@ program
     }
   });
 
-program
-  .command('serve')
+datasetOptions(program.command('serve'))
   .description('serve a data set over local HTTP the way each registry does, for a manual `hub sync`')
-  .option('--scale <n>', 'scale factor', positive, 1)
-  .option('--seed <n>', 'seed of the generated data', positive, 1)
-  .option('--data <dir>', 'where data sets are written', defaultDataRoot)
   .action(async (options: { scale: number; seed: number; data: string }) => {
     const { dir } = await ensureDataset({ root: options.data, scale: options.scale, seed: options.seed });
     const registries = await startBenchRegistries(dir);

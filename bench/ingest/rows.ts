@@ -1,13 +1,13 @@
 /**
  * The rows a sync writes for a set of normalize results, computed without a database: what
- * the COPY baseline loads. The mapping mirrors src/ingest/normalized-rows.ts (`projectRow`
- * and the row built in `upsertCredits`, which are not exported) and raw-records.ts.
+ * the COPY baseline loads. Projects and credits become rows through the sync's own
+ * `projectRow` and `creditRow` (src/ingest/normalized-rows.ts); raw records as staging stores
+ * a new version (raw-records.ts).
  */
 import type { NormalizedCredit, NormalizedProject, RawRecord } from '../../connectors/contract.ts';
-import { normalizeName } from '../../connectors/common/values.ts';
 import { contentHash } from '../../src/ingest/content-hash.ts';
+import { creditRow, projectRow } from '../../src/ingest/normalized-rows.ts';
 import type { credits, projects, rawRecords } from '../../src/db/schema.ts';
-import { categorize } from '../../src/reference/categories.ts';
 import type { RowOf } from './copy.ts';
 
 export class NormalizedRows {
@@ -30,73 +30,14 @@ export class NormalizedRows {
   }
 
   projectRows(): RowOf<typeof projects>[] {
-    return [...this.projects.values()].map((project) => {
-      const category = categorize(project);
-      return {
-        programId: project.programId,
-        registryProjectId: project.registryProjectId,
-        completeness: project.completeness,
-        name: project.name,
-        proponent: project.proponent,
-        countryCode: project.countryCode,
-        countryName: project.countryName,
-        subdivision: project.subdivision,
-        region: project.region,
-        latitude: project.latitude,
-        longitude: project.longitude,
-        projectTypes: project.projectTypes,
-        category,
-        methodologies: project.methodologies,
-        status: project.status,
-        registrationDate: project.registrationDate,
-        creditingPeriodStart: project.creditingPeriodStart,
-        creditingPeriodEnd: project.creditingPeriodEnd,
-        sdgs: project.sdgs,
-        additionalCertifications: project.additionalCertifications,
-        estimatedAnnualCredits: project.estimatedAnnualCredits,
-        parentRegistryProjectId: project.parentRegistryProjectId,
-        crossReferences: project.crossReferences,
-        attributes: project.attributes,
-        contentHash: contentHash({ project, category }),
-      };
-    });
+    return [...this.projects.values()].map(projectRow);
   }
 
   creditRows(): RowOf<typeof credits>[] {
     const projectIds = new Map([...this.projects.keys()].map((key, index) => [key, index + 1]));
-    return [...this.credits.values()].map(({ credit, rawRecordId }) => {
-      const projectId = projectIds.get(`${credit.programId}\u0000${credit.registryProjectId}`) ?? 0;
-      const block = credit.serialBlock;
-      return {
-        programId: credit.programId,
-        naturalKey: credit.naturalKey,
-        projectId,
-        kind: credit.kind,
-        kindAmbiguous: credit.kindAmbiguous,
-        quantity: credit.quantity,
-        vintageYear: credit.vintageYear,
-        vintageStart: credit.vintageStart,
-        vintageEnd: credit.vintageEnd,
-        transactionDate: credit.transactionDate,
-        issuanceDate: credit.issuanceDate,
-        serialNumber: credit.serialNumber,
-        serialNamespace: block?.namespace ?? null,
-        serialFirst: block?.firstUnit ?? null,
-        serialLast: block?.lastUnit ?? null,
-        serialParts: block?.parts ?? null,
-        countryCode: credit.countryCode,
-        beneficiary: credit.beneficiary,
-        beneficiaryNormalized: credit.beneficiary === null ? null : normalizeName(credit.beneficiary),
-        retirementReason: credit.retirementReason,
-        retirementNote: credit.retirementNote,
-        useCase: credit.useCase,
-        article6Authorization: credit.article6Authorization,
-        labels: credit.labels,
-        attributes: credit.attributes,
-        contentHash: contentHash({ credit, projectId }),
-        rawRecordId,
-      };
-    });
+    return [...this.credits.values()].map(({ credit, rawRecordId }) =>
+      creditRow(credit, projectIds.get(`${credit.programId}\u0000${credit.registryProjectId}`) ?? 0, rawRecordId),
+    );
   }
 }
 

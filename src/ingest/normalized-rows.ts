@@ -42,7 +42,8 @@ function countReturned(attempted: number, returned: readonly { inserted: boolean
 
 type ProjectInsert = typeof projects.$inferInsert;
 
-function projectRow(project: NormalizedProject): ProjectInsert {
+/** The row `upsertProjects` writes for a project (the bench's COPY baseline writes the same). */
+export function projectRow(project: NormalizedProject): ProjectInsert {
   const { programId, registryProjectId, completeness, ...content } = project;
   const category = categorize(project);
   return {
@@ -258,6 +259,40 @@ export interface CreditWithSource {
   rawRecordId: number;
 }
 
+/** The row `upsertCredits` writes for a credit of project `projectId` (the bench's COPY baseline writes the same). */
+export function creditRow(credit: NormalizedCredit, projectId: number, rawRecordId: number | null): CreditInsert {
+  const block = credit.serialBlock;
+  return {
+    programId: credit.programId,
+    naturalKey: credit.naturalKey,
+    projectId,
+    kind: credit.kind,
+    kindAmbiguous: credit.kindAmbiguous,
+    quantity: credit.quantity,
+    vintageYear: credit.vintageYear,
+    vintageStart: credit.vintageStart,
+    vintageEnd: credit.vintageEnd,
+    transactionDate: credit.transactionDate,
+    issuanceDate: credit.issuanceDate,
+    serialNumber: credit.serialNumber,
+    serialNamespace: block?.namespace ?? null,
+    serialFirst: block?.firstUnit ?? null,
+    serialLast: block?.lastUnit ?? null,
+    serialParts: block?.parts ?? null,
+    countryCode: credit.countryCode,
+    beneficiary: credit.beneficiary,
+    beneficiaryNormalized: credit.beneficiary === null ? null : normalizeName(credit.beneficiary),
+    retirementReason: credit.retirementReason,
+    retirementNote: credit.retirementNote,
+    useCase: credit.useCase,
+    article6Authorization: credit.article6Authorization,
+    labels: credit.labels,
+    attributes: credit.attributes,
+    contentHash: contentHash({ credit, projectId }),
+    rawRecordId,
+  };
+}
+
 /** Writes credits; every credit's project must already exist (see upsertProjects). */
 export async function upsertCredits(db: Executor, batch: readonly CreditWithSource[], ids: Map<string, number>): Promise<WriteCounts> {
   const byKey = new Map<string, CreditInsert>();
@@ -265,36 +300,7 @@ export async function upsertCredits(db: Executor, batch: readonly CreditWithSour
     const projectId = ids.get(credit.registryProjectId);
     // Connectors emit each credit's project (full or partial) beside it, so this is a connector bug.
     if (projectId === undefined) throw new Error(`normalize emitted credit ${credit.naturalKey} without its project ${credit.registryProjectId}`);
-    const block = credit.serialBlock;
-    byKey.set(`${credit.programId}\u0000${credit.naturalKey}`, {
-      programId: credit.programId,
-      naturalKey: credit.naturalKey,
-      projectId,
-      kind: credit.kind,
-      kindAmbiguous: credit.kindAmbiguous,
-      quantity: credit.quantity,
-      vintageYear: credit.vintageYear,
-      vintageStart: credit.vintageStart,
-      vintageEnd: credit.vintageEnd,
-      transactionDate: credit.transactionDate,
-      issuanceDate: credit.issuanceDate,
-      serialNumber: credit.serialNumber,
-      serialNamespace: block?.namespace ?? null,
-      serialFirst: block?.firstUnit ?? null,
-      serialLast: block?.lastUnit ?? null,
-      serialParts: block?.parts ?? null,
-      countryCode: credit.countryCode,
-      beneficiary: credit.beneficiary,
-      beneficiaryNormalized: credit.beneficiary === null ? null : normalizeName(credit.beneficiary),
-      retirementReason: credit.retirementReason,
-      retirementNote: credit.retirementNote,
-      useCase: credit.useCase,
-      article6Authorization: credit.article6Authorization,
-      labels: credit.labels,
-      attributes: credit.attributes,
-      contentHash: contentHash({ credit, projectId }),
-      rawRecordId,
-    });
+    byKey.set(`${credit.programId}\u0000${credit.naturalKey}`, creditRow(credit, projectId, rawRecordId));
   }
   const rows = [...byKey.values()];
   if (rows.length === 0) return emptyCounts();

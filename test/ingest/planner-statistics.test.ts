@@ -24,15 +24,18 @@ async function statistics(table: string): Promise<{ analyzed: boolean; columns: 
   return row!;
 }
 
+const syncVerraFixture = () =>
+  runSyncJob({
+    database: testDb.database,
+    connector: verra,
+    source: { kind: 'files', dir: 'test/fixtures/registries/verra' },
+    trigger: 'test',
+    logger: silentLogger,
+  });
+
 describe('planner statistics (PGlite has no autovacuum)', () => {
   it('are left alone by a sync that wrote little, and gathered once a run wrote many rows', async () => {
-    const result = await runSyncJob({
-      database: testDb.database,
-      connector: verra,
-      source: { kind: 'files', dir: 'test/fixtures/registries/verra' },
-      trigger: 'test',
-      logger: silentLogger,
-    });
+    const result = await syncVerraFixture();
     expect(result?.status).toBe('succeeded');
     expect(result!.counts.inserted).toBeLessThan(analyzeAfterRows);
     expect((await statistics('credits')).analyzed).toBe(false);
@@ -50,13 +53,7 @@ describe('planner statistics (PGlite has no autovacuum)', () => {
   });
 
   it('count an unchanged re-sync as writing nothing, however much it fetched', async () => {
-    const result = await runSyncJob({
-      database: testDb.database,
-      connector: verra,
-      source: { kind: 'files', dir: 'test/fixtures/registries/verra' },
-      trigger: 'test',
-      logger: silentLogger,
-    });
+    const result = await syncVerraFixture();
     expect(result?.status).toBe('succeeded');
     expect(result!.counts.fetched).toBeGreaterThan(0);
     expect(result!.rawVersionsStored).toBe(0);
