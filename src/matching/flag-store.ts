@@ -87,10 +87,23 @@ async function writeEntities(db: Executor, written: [string, DetectedFlag][]): P
   const ids = written.map(([id]) => id);
   await db.delete(flagProjects).where(inArray(flagProjects.flagId, ids));
   await db.delete(flagCredits).where(inArray(flagCredits.flagId, ids));
-  const projectRows = written.flatMap(([id, d]) => d.projects.map((p) => ({ flagId: id, projectId: p.projectId, role: p.role })));
-  const creditRows = written.flatMap(([id, d]) => d.credits.map((c) => ({ flagId: id, creditId: c.creditId, role: c.role })));
-  if (projectRows.length > 0) await db.insert(flagProjects).values(projectRows).onConflictDoNothing();
-  if (creditRows.length > 0) await db.insert(flagCredits).values(creditRows).onConflictDoNothing();
+  // One jsonb parameter per table: a batch of flags may list tens of thousands of credits (a pair
+  // of projects' double issuance lists every issuance of both), past the 65,535 bind parameters
+  // a multi-row VALUES list would need.
+  const projectRows = written.flatMap(([id, d]) => d.projects.map((p) => ({ flag_id: id, project_id: p.projectId, role: p.role })));
+  const creditRows = written.flatMap(([id, d]) => d.credits.map((c) => ({ flag_id: id, credit_id: c.creditId, role: c.role })));
+  if (projectRows.length > 0) {
+    await db.execute(sql`
+      insert into ${flagProjects} (flag_id, project_id, role)
+      select r.flag_id, r.project_id, r.role from jsonb_to_recordset(${JSON.stringify(projectRows)}::jsonb) as r(flag_id text, project_id bigint, role text)
+      on conflict do nothing`);
+  }
+  if (creditRows.length > 0) {
+    await db.execute(sql`
+      insert into ${flagCredits} (flag_id, credit_id, role)
+      select r.flag_id, r.credit_id, r.role from jsonb_to_recordset(${JSON.stringify(creditRows)}::jsonb) as r(flag_id text, credit_id bigint, role text)
+      on conflict do nothing`);
+  }
   await db.execute(sql`
     update ${flags} f
        set program_ids = coalesce((

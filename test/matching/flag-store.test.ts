@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verra } from '../../connectors/verra/index.ts';
+import { queryRows } from '../../src/db/client.ts';
 import { credits, flagCredits, flagProjects, flags } from '../../src/db/schema.ts';
 import { loadExportFolder } from '../../src/ingest/snapshot.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -88,5 +89,31 @@ describe('the flag store', () => {
     const counts = await recordDetections(testDb.database.db, 'another-detector', []);
     expect(counts.resolved).toBe(0);
     expect((await storedFlags()).length).toBe(2);
+  });
+
+  it('stores a batch of flags listing tens of thousands of credits (more rows than bind parameters allow)', async () => {
+    // 500 findings (one write batch) of 60 credits each: 30,000 flag-credit rows, 90,000 values.
+    const rows = await testDb.database.db.select().from(credits).orderBy(asc(credits.id)).limit(60);
+    expect(rows).toHaveLength(60);
+    const many: DetectedFlag[] = Array.from({ length: 500 }, (_, i) => ({
+      kind: 'cross_program_double_issuance',
+      detector: 'bulk-detector',
+      detectorVersion: 1,
+      severity: 'medium',
+      score: 6,
+      title: `finding ${i}`,
+      quantityAtRisk: 10,
+      projects: [{ projectId: rows[i % rows.length]!.projectId, role: 'left' }],
+      credits: rows.map((row) => ({ creditId: row.id, role: `issuance ${i}` })),
+      evidence: { features: [] },
+    }));
+    const counts = await recordDetections(testDb.database.db, 'bulk-detector', many);
+    expect(counts).toMatchObject({ detected: 500, inserted: 500 });
+    const ids = many.map((d) => flagId(d.kind, d));
+    const [stored] = await queryRows<{ count: number }>(
+      testDb.database.db,
+      sql`select count(*)::int as count from flag_credits where flag_id = any (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`,
+    );
+    expect(stored!.count).toBe(500 * 60);
   });
 });
