@@ -33,7 +33,10 @@ import { creditPeriods, formatPeriod, overlap, prorate, span, type Period } from
 import { detectorVersion, matchWeights, minSeverity, severityForTonnes } from '../features/weights.ts';
 import { inIds, programLabel, projectLabel, round4, tonnes, type Detector } from './detector.ts';
 
-/** 2: names equal but for word order, "Proj." for "Project" or initials without dots score as exact (docs/matching.md). */
+/**
+ * 2: names equal but for word order, "Proj." for "Project" or initials without dots score as exact;
+ * 3: one double-issuance flag per pair of projects, not per pair of issuances (docs/matching.md).
+ */
 const CODE_REVISION = 3;
 
 /** A project as the detector compares it (`loadProjects`). */
