@@ -10,12 +10,13 @@ import { createSyncRunLoaders } from './sync-runs/sync-run.loaders.ts';
  * spans a request and caching never outlives it.
  */
 export function createLoaders(db: Executor) {
+  const projects = createProjectLoaders(db);
   return {
     programs: createProgramLoaders(db),
-    projects: createProjectLoaders(db),
+    projects,
     credits: createCreditLoaders(db),
     syncRuns: createSyncRunLoaders(db),
-    flags: createFlagLoaders(db),
+    flags: createFlagLoaders(db, projects),
   };
 }
 

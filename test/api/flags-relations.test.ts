@@ -123,6 +123,16 @@ describe('statements per page', () => {
     expect(small).toBeLessThanOrEqual(12);
   });
 
+  it('reads a review queue page with its projects in three statements: the count, the flags, the projects with their roles', async () => {
+    const statements = await api.countStatements(async () => {
+      const data = await api.data(`{ flags(first: 50) { totalCount edges { node { title projects { role project { id name countryCode } } } } } }`);
+      const entries = data.flags.edges.flatMap((edge: { node: { projects: { project: { name: string } }[] } }) => edge.node.projects);
+      expect(entries.length).toBeGreaterThan(0);
+      expect(entries.every((entry: { project: { name: string } }) => typeof entry.project.name === 'string')).toBe(true);
+    });
+    expect(statements).toBe(3);
+  });
+
   it('does not grow from 10 projects with their flags to 100', async () => {
     const query = `query ($ids: [ID!]!) {
       nodes(ids: $ids) {

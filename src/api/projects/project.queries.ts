@@ -10,7 +10,8 @@ import { countRows, findPage, type TableRows } from '../common/page.ts';
 import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
 import { containsPattern, inList } from '../common/sql-filters.ts';
 
-const projectColumns = {
+/** The columns a project is read with wherever the API reads whole projects. */
+export const projectColumns = {
   id: projects.id,
   programId: projects.programId,
   registryProjectId: projects.registryProjectId,
