@@ -2,10 +2,11 @@
  * Cross-program double issuance: the same activity credited in two programs for overlapping
  * periods (double-counting.md §4.3–4.5).
  *
- * 1. Candidates, set-based in SQL (the union of §4.3's blocks, pairs of different programs):
- *    explicit cross-references the registries state; same country and compatible category with
- *    a name trigram similarity ≥ 0.3 or the same proponent; coordinates in the same or a
- *    neighbouring 0.1° cell.
+ * 1. Candidates (the union of §4.3's blocks, pairs of different programs): explicit
+ *    cross-references the registries state; same country and compatible category with a name
+ *    trigram similarity ≥ 0.3 (found in TypeScript over pg_trgm's trigrams by prefix filtering,
+ *    features/similar-names.ts) or the same proponent; coordinates in the same or a
+ *    neighbouring 0.1° cell (set-based in SQL).
  * 2. Scoring in TypeScript (features/pair-score.ts): Fellegi–Sunter weights from
  *    match-weights.json; ≥ 12 same activity, 6–12 possible, below that nothing.
  * 3. Explanation before flagging (§4.5): a cancellation for conversion into the other program
@@ -29,6 +30,7 @@ import { sectors } from '../../reference/schemes/index.ts';
 import type { DetectedFlag, FeatureEvidence, FlagSeverity } from '../flag.ts';
 import { projectActivity } from '../features/activity.ts';
 import { scorePair, type ExplicitReference, type PairScore, type ScoredProject } from '../features/pair-score.ts';
+import { similarNamePairs, sortTrigrams, trigramSimilarity, type NamedProject } from '../features/similar-names.ts';
 import { creditPeriods, formatPeriod, overlap, prorate, span, type Period } from '../features/periods.ts';
 import { detectorVersion, matchWeights, minSeverity, severityForTonnes } from '../features/weights.ts';
 import { inIds, programLabel, projectLabel, round4, tonnes, type Detector } from './detector.ts';
@@ -109,10 +111,41 @@ interface OverlapFinding {
 const tolerance = matchWeights.levels.equalQuantityTolerance;
 const equalQuantities = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.5, tolerance * Math.max(a, b));
 
+/**
+ * Candidate pairs (§4.3): name blocking in TypeScript over pg_trgm's trigrams
+ * (features/similar-names.ts), the other blocks set-based in SQL, each pair with its blocks and
+ * the similarity of its names (pg_trgm's, null when either has no name).
+ */
 async function candidatePairs(db: Executor): Promise<CandidateRow[]> {
-  const threshold = matchWeights.blocking.nameTrigramSimilarity;
+  const named = await queryRows<NamedProject>(
+    db,
+    sql`select id::int as id, program_id as "programId", country_code as "countryCode", category,
+               case when name is null then null else show_trgm(name) end as trigrams
+          from projects where vanished_at is null`,
+  );
+  const trigrams = new Map(named.map((p) => [p.id, p.trigrams === null ? null : sortTrigrams(p.trigrams)]));
+  const pairs = new Map<string, { leftId: number; rightId: number; sources: Set<string> }>();
+  const add = (leftId: number, rightId: number, source: string) => {
+    const key = `${leftId}:${rightId}`;
+    const pair = pairs.get(key);
+    if (pair) pair.sources.add(source);
+    else pairs.set(key, { leftId, rightId, sources: new Set([source]) });
+  };
+  for (const pair of similarNamePairs(named, matchWeights.blocking.nameTrigramSimilarity)) add(pair.leftId, pair.rightId, 'name trigram');
+  for (const row of await otherBlocks(db)) add(row.leftId, row.rightId, row.source);
+  return [...pairs.values()]
+    .sort((a, b) => a.leftId - b.leftId || a.rightId - b.rightId)
+    .map(({ leftId, rightId, sources }) => {
+      const left = trigrams.get(leftId);
+      const right = trigrams.get(rightId);
+      return { leftId, rightId, sources: [...sources].sort(), trigram: left && right ? trigramSimilarity(left, right) : null };
+    });
+}
+
+/** The blocks other than names: explicit cross-references, the same proponent, neighbouring coordinates. */
+function otherBlocks(db: Executor): Promise<{ leftId: number; rightId: number; source: string }[]> {
   const cell = matchWeights.blocking.coordinateCellDegrees;
-  return queryRows<CandidateRow>(
+  return queryRows(
     db,
     sql`
       with explicit as (
@@ -121,15 +154,6 @@ async function candidatePairs(db: Executor): Promise<CandidateRow[]> {
           cross join lateral jsonb_array_elements(p.cross_references) x
           join projects q on q.program_id = x ->> 'programId' and q.registry_project_id = x ->> 'registryProjectId'
          where p.vanished_at is null and q.vanished_at is null and q.program_id <> p.program_id
-      ),
-      -- Plain joins on projects (no shared CTE) so the planner can use the trigram GIN index.
-      by_name as (
-        select p.id as a, q.id as b, 'name trigram' as source
-          from projects p
-          join projects q on q.name % p.name and q.country_code = p.country_code and q.program_id <> p.program_id and q.id > p.id
-         where p.vanished_at is null and q.vanished_at is null
-           and similarity(p.name, q.name) >= ${threshold}
-           and (p.category is null or q.category is null or p.category = q.category)
       ),
       by_proponent as (
         select p.id as a, q.id as b, 'proponent' as source
@@ -150,19 +174,9 @@ async function candidatePairs(db: Executor): Promise<CandidateRow[]> {
           cross join generate_series(-1, 1) dx
           cross join generate_series(-1, 1) dy
           join cells q on q.cx = p.cx + dx and q.cy = p.cy + dy and q.program_id <> p.program_id and q.id > p.id
-      ),
-      pairs as (
-        select least(a, b) as left_id, greatest(a, b) as right_id, source
-          from (select * from explicit union all select * from by_name union all select * from by_proponent union all select * from by_cell) c
       )
-      select pairs.left_id::int as "leftId", pairs.right_id::int as "rightId",
-             array_agg(distinct pairs.source order by pairs.source) as sources,
-             max(similarity(l.name, r.name))::float8 as trigram
-        from pairs
-        join projects l on l.id = pairs.left_id
-        join projects r on r.id = pairs.right_id
-       group by pairs.left_id, pairs.right_id
-       order by pairs.left_id, pairs.right_id`,
+      select distinct least(a, b)::int as "leftId", greatest(a, b)::int as "rightId", source
+        from (select * from explicit union all select * from by_proponent union all select * from by_cell) c`,
   );
 }
 

@@ -12,8 +12,21 @@ export interface Period {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Days since 1970-01-01 of an ISO date, remembered: overlap checks prorate every issuance pair
+ * of every candidate project pair, and parsing the same few thousand dates again was most of
+ * the cross-program detector's own time at market size (docs/benchmarks.md). Bounded by the
+ * distinct dates credits carry (at most a few tens of thousands).
+ */
+const epochDays = new Map<string, number>();
+
 function epochDay(date: string): number {
-  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+  let day = epochDays.get(date);
+  if (day === undefined) {
+    day = Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
+    epochDays.set(date, day);
+  }
+  return day;
 }
 
 function isoDay(day: number): string {
