@@ -21,6 +21,11 @@ export class PartialProjectMerger {
     this.byKey.set(key, known ? mergeProjects(known, project) : project);
   }
 
+  /** Whether the run has already seen a partial view of this project (so it is stored by now). */
+  has(project: Pick<NormalizedProject, 'programId' | 'registryProjectId'>): boolean {
+    return this.byKey.has(projectKey(project));
+  }
+
   merged(): NormalizedProject[] {
     return [...this.byKey.values()];
   }

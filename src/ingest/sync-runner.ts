@@ -83,8 +83,9 @@ export async function runSync(options: SyncOptions): Promise<SyncResult> {
     progress.phase('apply', counts.fetched);
     await db.transaction(async (tx) => {
       const partials = new PartialProjectMerger();
+      const ids = new ProjectIdCache(connector.id);
       for await (const staged of readStagedRecords(tx, runId, batchSize)) {
-        const applied = await applyBatch(tx, connector, staged, run!.startedAt, partials);
+        const applied = await applyBatch(tx, connector, staged, run!.startedAt, partials, ids);
         addCounts(counts, applied.counts);
         counts.rejected += applied.rejected;
         progress.advance(staged.length);
@@ -136,6 +137,7 @@ async function applyBatch(
   staged: readonly StagedRecord[],
   seenAt: Date,
   partials: PartialProjectMerger,
+  ids: ProjectIdCache,
 ): Promise<{ counts: WriteCounts; rejected: number }> {
   const projects: NormalizedProject[] = [];
   const credits: CreditWithSource[] = [];
@@ -149,15 +151,35 @@ async function applyBatch(
       rejected += 1;
       continue;
     }
-    projects.push(...result.projects);
-    for (const project of result.projects) partials.add(project);
+    for (const project of result.projects) {
+      // A partial view repeats on every transaction row of its project; the run's first one
+      // stored it (and marked it seen), and the merged view is written once at the end.
+      if (project.completeness === 'full' || !partials.has(project)) projects.push(project);
+      partials.add(project);
+    }
     for (const credit of result.credits) credits.push({ credit, rawRecordId: record.id });
   }
   await recordNormalizeOutcomes(tx, connector.normalizerVersion, changed);
   const counts = await upsertProjects(tx, projects, seenAt);
-  const ids = await projectIds(tx, connector.id, credits.map(({ credit }) => credit.registryProjectId));
-  addCounts(counts, await upsertCredits(tx, credits, ids));
+  addCounts(counts, await upsertCredits(tx, credits, await ids.resolve(tx, credits.map(({ credit }) => credit.registryProjectId))));
   return { counts, rejected };
+}
+
+/**
+ * Database ids of the program's projects, remembered for the run: every batch of transactions
+ * names mostly the same projects, and an id never changes once a project is stored. Memory
+ * grows with the program's projects, not its credits.
+ */
+class ProjectIdCache {
+  private readonly known = new Map<string, number>();
+
+  constructor(private readonly programId: string) {}
+
+  async resolve(tx: Executor, registryProjectIds: readonly string[]): Promise<Map<string, number>> {
+    const missing = [...new Set(registryProjectIds.filter((id) => !this.known.has(id)))];
+    for (const [registryProjectId, id] of await projectIds(tx, this.programId, missing)) this.known.set(registryProjectId, id);
+    return this.known;
+  }
 }
 
 async function finishRun(
