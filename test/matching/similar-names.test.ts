@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../src/db/client.ts';
+import { loadNamedProjects } from '../../src/matching/detectors/cross-program-issuance.ts';
 import { matchWeights } from '../../src/matching/features/weights.ts';
 import { similarNamePairs, sortTrigrams, trigramSimilarity, type NamedProject } from '../../src/matching/features/similar-names.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -17,12 +18,7 @@ let named: NamedProject[];
 beforeAll(async () => {
   testDb = await createTestDatabase();
   await loadRealFixtures(testDb.database);
-  named = await queryRows<NamedProject>(
-    testDb.database.db,
-    sql`select id::int as id, program_id as "programId", country_code as "countryCode", category,
-               case when name is null then null else show_trgm(name) end as trigrams
-          from projects where vanished_at is null`,
-  );
+  named = await loadNamedProjects(testDb.database.db);
 });
 afterAll(async () => {
   await testDb.drop();

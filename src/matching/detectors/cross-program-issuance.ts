@@ -117,12 +117,7 @@ const equalQuantities = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.
  * the similarity of its names (pg_trgm's, null when either has no name).
  */
 async function candidatePairs(db: Executor): Promise<CandidateRow[]> {
-  const named = await queryRows<NamedProject>(
-    db,
-    sql`select id::int as id, program_id as "programId", country_code as "countryCode", category,
-               case when name is null then null else show_trgm(name) end as trigrams
-          from projects where vanished_at is null`,
-  );
+  const named = await loadNamedProjects(db);
   const trigrams = new Map(named.map((p) => [p.id, p.trigrams === null ? null : sortTrigrams(p.trigrams)]));
   const pairs = new Map<string, { leftId: number; rightId: number; sources: Set<string> }>();
   const add = (leftId: number, rightId: number, source: string) => {
@@ -140,6 +135,16 @@ async function candidatePairs(db: Executor): Promise<CandidateRow[]> {
       const right = trigrams.get(rightId);
       return { leftId, rightId, sources: [...sources].sort(), trigram: left && right ? trigramSimilarity(left, right) : null };
     });
+}
+
+/** Every live project with pg_trgm's trigrams of its name, for name blocking. */
+export function loadNamedProjects(db: Executor): Promise<NamedProject[]> {
+  return queryRows<NamedProject>(
+    db,
+    sql`select id::int as id, program_id as "programId", country_code as "countryCode", category,
+               case when name is null then null else show_trgm(name) end as trigrams
+          from projects where vanished_at is null`,
+  );
 }
 
 /** The blocks other than names: explicit cross-references, the same proponent, neighbouring coordinates. */
