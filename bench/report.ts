@@ -130,12 +130,12 @@ export function checks(result: BenchResult): Check[] {
     verdict: syncRssRatio <= goals.flatRss ? 'PASS' : 'FAIL',
   });
 
-  const liveRatio = large.sync.liveHeap / small.sync.liveHeap;
+  const liveRatio = large.sync.liveHeap.bytes / small.sync.liveHeap.bytes;
   list.push({
     area: 'ingest',
     name: `live JS heap of a sync process (largest after a full collection), scale ${large.scale} ÷ scale ${small.scale}`,
-    measured: `${megabytes(large.sync.liveHeap)} (${large.sync.fullCollections} full collections)`,
-    baseline: `${megabytes(small.sync.liveHeap)} (${small.sync.fullCollections} full collections)`,
+    measured: `${megabytes(large.sync.liveHeap.bytes)} (${large.sync.liveHeap.fullCollections} full collections)`,
+    baseline: `${megabytes(small.sync.liveHeap.bytes)} (${small.sync.liveHeap.fullCollections} full collections)`,
     ratio: decimal(liveRatio, 2),
     goal: `≤ ${goals.flatRss} (flat)`,
     verdict: liveRatio <= goals.flatRss ? 'PASS' : 'FAIL',

@@ -24,7 +24,7 @@ import { benchMatching, type MatchingMeasurement, type SyncedDataset } from './h
 import type { NotYetMeasured } from './hooks/not-measured.ts';
 import type { PipelineMeasurement, PipelineTask, SyncMeasurement, SyncTask } from './ingest/tasks.ts';
 import { startBenchRegistries } from './serve/registries.ts';
-import { runInChild } from './support/child.ts';
+import { runInChild, type FullCollection } from './support/child.ts';
 import { BenchDatabases, openTarget, type BenchTarget } from './support/databases.ts';
 import { currentLoad, describeMachine, type Machine } from './support/machine.ts';
 import { summarizeProfile, type ProfileSummary } from './support/profile.ts';
@@ -54,8 +54,24 @@ export interface DatasetSummary {
 
 export interface ScaleRun {
   scale: number;
-  sync: SyncMeasurement;
+  sync: SyncMeasurement & { liveHeap: LiveHeap };
   profile: ProfileSummary | null;
+}
+
+/**
+ * What the sync keeps: the largest JS heap in use right after a full collection during the
+ * first sync (`--trace-gc`), or after the forced one that follows it when none ran. Peak RSS
+ * also holds the garbage V8 lets pile up between full collections (docs/benchmarks.md).
+ */
+export interface LiveHeap {
+  bytes: number;
+  fullCollections: number;
+}
+
+function liveHeap(sync: SyncMeasurement, collections: readonly FullCollection[]): LiveHeap {
+  // The child's clock and V8's trace start a few ms apart: a small margin keeps the window's edges.
+  const during = collections.filter((c) => c.atMs >= sync.syncWindow.startMs - 50 && c.atMs <= sync.syncWindow.endMs + 50);
+  return { bytes: Math.max(sync.heapAfterSync, ...during.map((c) => c.heapAfter)), fullCollections: during.length };
 }
 
 export interface BenchResult {
@@ -110,10 +126,12 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
       try {
         options.log(`ingest: scale ${dataset.scale}: full sync over HTTP, then an unchanged re-sync …`);
         const profileName = `${databases.driver}-sync-scale-${dataset.scale}.cpuprofile`;
-        const sync = await runInChild<SyncTask, SyncMeasurement>(
+        const collections: FullCollection[] = [];
+        const measured = await runInChild<SyncTask, SyncMeasurement>(
           { kind: 'sync', target, baseUrls: registries.baseUrls, resync: true },
-          options.profile ? { profile: { dir: profileDir, name: profileName } } : {},
+          { fullCollections: collections, ...(options.profile ? { profile: { dir: profileDir, name: profileName } } : {}) },
         );
+        const sync = { ...measured, liveHeap: liveHeap(measured, collections) };
         options.log(`ingest: scale ${dataset.scale}: first sync ${sync.first.seconds.toFixed(1)} s, re-sync ${sync.resync?.seconds.toFixed(1)} s`);
         const profile = options.profile ? await summarizeProfile(join(profileDir, profileName)) : null;
         runs.push({ scale: dataset.scale, sync, profile });

@@ -8,7 +8,6 @@
  * - `pipeline`: the same records taken apart: fetch and parse only, normalize only (no
  *   database), then COPY of the rows the sync writes into bare tables: the baseline.
  */
-import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import type { Connector, RawRecord } from '../../connectors/contract.ts';
@@ -85,34 +84,10 @@ export interface SyncMeasurement {
   /** JS heap in use after the first sync and a full GC (bytes). */
   heapAfterSync: number;
   /**
-   * Live JS heap: the largest heap in use just after a full (mark-compact) collection during
-   * the first sync, or after the final one (bytes). Unlike RSS it leaves out the garbage V8
-   * lets pile up between collections (up to about 4× the live heap while collecting is cheap),
-   * so it says whether what the sync keeps grows with the registry.
+   * When the first sync ran, in ms of this process's `performance.now()`: the parent reads the
+   * full collections `--trace-gc` reports in this window (bench/support/child.ts).
    */
-  liveHeap: number;
-  /** Full collections during the first sync. */
-  fullCollections: number;
-}
-
-/** Watches full garbage collections and the heap in use right after each. */
-function watchFullCollections(): { stop(): { largest: number; count: number } } {
-  let largest = 0;
-  let count = 0;
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      if (((entry as { detail?: { kind?: number } }).detail)?.kind !== perfConstants.NODE_PERFORMANCE_GC_MAJOR) continue;
-      count += 1;
-      largest = Math.max(largest, process.memoryUsage().heapUsed);
-    }
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  return {
-    stop() {
-      observer.disconnect();
-      return { largest, count };
-    },
-  };
+  syncWindow: { startMs: number; endMs: number };
 }
 
 /** Records when each phase of a run starts (runSync reports `fetch`, then `apply`, then finishes). */
@@ -192,22 +167,20 @@ export async function measureSync(task: SyncTask): Promise<SyncMeasurement> {
     const sampler = setInterval(() => {
       syncRss = Math.max(syncRss, process.memoryUsage().rss);
     }, 50);
-    const collections = watchFullCollections();
     let first: SyncPass;
+    const startMs = performance.now();
     try {
       first = await syncAll(task, database, () => statements);
     } finally {
       clearInterval(sampler);
     }
+    const syncWindow = { startMs, endMs: performance.now() };
     syncRss = Math.max(syncRss, process.memoryUsage().rss);
     const peakRss = process.resourceUsage().maxRSS * 1024;
-    // Let the observer see the sync's last collections before it stops.
-    await new Promise((resolve) => setImmediate(resolve));
-    const during = collections.stop();
     collectGarbage();
     const heapAfterSync = process.memoryUsage().heapUsed;
     const resync = task.resync ? await syncAll(task, database, () => statements) : null;
-    return { first, resync, rssBeforeSync, peakRss, syncRss, heapAfterSync, liveHeap: Math.max(during.largest, heapAfterSync), fullCollections: during.count };
+    return { first, resync, rssBeforeSync, peakRss, syncRss, heapAfterSync, syncWindow };
   } finally {
     await database.close();
   }

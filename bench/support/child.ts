@@ -5,19 +5,48 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const benchBin = resolve(import.meta.dirname, '..', '..', 'bin', 'bench.mjs');
 
 export interface ChildOptions {
   /** Write a V8 CPU profile of the child (`--cpu-prof`) into this folder under this name. */
   profile?: { dir: string; name: string };
+  /**
+   * Trace the child's garbage collections (`--trace-gc`) and add each full (mark-compact)
+   * collection to this list, with the heap in use right after it: V8's own figure, which no
+   * API inside the process gives as exactly (a GC observer runs only later, once the code that
+   * was running has allocated more).
+   */
+  fullCollections?: FullCollection[];
 }
+
+/** A full collection of a child, as `--trace-gc` prints it. */
+export interface FullCollection {
+  /** When, in ms since the child started (its `performance.now()` clock, to a few ms). */
+  atMs: number;
+  /** JS heap in use after the collection, in bytes. */
+  heapAfter: number;
+}
+
+/** `[pid:0x…]   1234 ms: Mark-Compact 204.1 (231.3) -> 50.4 (123.2) MB, …` */
+const markCompact = /\s([\d.]+) ms: Mark-Compact[^>]*-> ([\d.]+) \(/;
 
 export async function runInChild<TTask, TResult>(task: TTask, options: ChildOptions = {}): Promise<TResult> {
   // The pipeline task holds every raw record of a run: at market scale more than V8's default heap.
   const flags = ['--expose-gc', '--max-old-space-size=12288'];
   if (options.profile) flags.push('--cpu-prof', '--cpu-prof-dir', options.profile.dir, '--cpu-prof-name', options.profile.name);
-  const child = spawn(process.execPath, [...flags, benchBin, 'child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const collections = options.fullCollections;
+  if (collections) flags.push('--trace-gc');
+  const child = spawn(process.execPath, [...flags, benchBin, 'child'], { stdio: ['ignore', collections ? 'pipe' : 'inherit', 'inherit', 'ipc'] });
+  if (collections && child.stdout) {
+    // GC lines are read here; everything else the child prints goes on to our stdout.
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+      const match = markCompact.exec(line);
+      if (match) collections.push({ atMs: Number(match[1]), heapAfter: Number(match[2]) * 1024 * 1024 });
+      else if (!/ ms: (Scavenge|Mark-Compact|Minor Mark)/.test(line)) process.stdout.write(`${line}\n`);
+    });
+  }
   return new Promise<TResult>((resolvePromise, reject) => {
     let result: { ok: true; value: TResult } | { ok: false; error: string } | null = null;
     child.on('message', (message) => {
