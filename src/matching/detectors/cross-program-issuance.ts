@@ -118,7 +118,7 @@ const equalQuantities = (a: number, b: number) => Math.abs(a - b) <= Math.max(0.
  */
 async function candidatePairs(db: Executor): Promise<CandidateRow[]> {
   const named = await loadNamedProjects(db);
-  const trigrams = new Map(named.map((p) => [p.id, p.trigrams === null ? null : sortTrigrams(p.trigrams)]));
+  const trigrams = new Map(named.map((p) => [p.id, p.trigrams]));
   const pairs = new Map<string, { leftId: number; rightId: number; sources: Set<string> }>();
   const add = (leftId: number, rightId: number, source: string) => {
     const key = `${leftId}:${rightId}`;
@@ -138,13 +138,14 @@ async function candidatePairs(db: Executor): Promise<CandidateRow[]> {
 }
 
 /** Every live project with pg_trgm's trigrams of its name, for name blocking. */
-export function loadNamedProjects(db: Executor): Promise<NamedProject[]> {
-  return queryRows<NamedProject>(
+export async function loadNamedProjects(db: Executor): Promise<NamedProject[]> {
+  const rows = await queryRows<Omit<NamedProject, 'trigrams'> & { trigrams: string[] | null }>(
     db,
     sql`select id::int as id, program_id as "programId", country_code as "countryCode", category,
                case when name is null then null else show_trgm(name) end as trigrams
           from projects where vanished_at is null`,
   );
+  return rows.map((row) => ({ ...row, trigrams: row.trigrams === null ? null : sortTrigrams(row.trigrams) }));
 }
 
 /** The blocks other than names: explicit cross-references, the same proponent, neighbouring coordinates. */

@@ -24,8 +24,8 @@ export interface NamedProject {
   programId: string;
   countryCode: string | null;
   category: string | null;
-  /** pg_trgm's trigrams of the name (`show_trgm`), or null when the project has no name. */
-  trigrams: readonly string[] | null;
+  /** pg_trgm's trigrams of the name (`show_trgm`), as `sortTrigrams` gives them; null when the project has no name. */
+  trigrams: SortedTrigrams | null;
 }
 
 export interface SimilarNamePair {
@@ -77,10 +77,9 @@ const categoriesCompatible = (a: string | null, b: string | null) => a === null 
  * then right id. Memory holds the projects' trigrams and an index of their rarest ones.
  */
 export function similarNamePairs(projects: readonly NamedProject[], threshold: number): SimilarNamePair[] {
-  const named = projects.filter((p): p is NamedProject & { countryCode: string; trigrams: readonly string[] } => p.countryCode !== null && p.trigrams !== null && p.trigrams.length > 0);
-  const sorted = named.map((p) => sortTrigrams(p.trigrams));
+  const named = projects.filter((p): p is NamedProject & { countryCode: string; trigrams: SortedTrigrams } => p.countryCode !== null && p.trigrams !== null && p.trigrams.length > 0);
   const frequency = new Map<string, number>();
-  for (const set of sorted) for (const trigram of set) frequency.set(trigram, (frequency.get(trigram) ?? 0) + 1);
+  for (const { trigrams } of named) for (const trigram of trigrams) frequency.set(trigram, (frequency.get(trigram) ?? 0) + 1);
   const rarestFirst = (a: string, b: string) => frequency.get(a)! - frequency.get(b)! || (a < b ? -1 : a > b ? 1 : 0);
 
   const byCountry = new Map<string, number[]>();
@@ -97,14 +96,14 @@ export function similarNamePairs(projects: readonly NamedProject[], threshold: n
     const index = new Map<string, number[]>();
     for (const current of members) {
       const project = named[current]!;
-      const prefix = [...sorted[current]!].sort(rarestFirst).slice(0, prefixLength(sorted[current]!.length, threshold));
+      const prefix = [...project.trigrams].sort(rarestFirst).slice(0, prefixLength(project.trigrams.length, threshold));
       for (const trigram of prefix) {
         for (const other of index.get(trigram) ?? []) {
           if (lastSeenBy[other] === current) continue;
           lastSeenBy[other] = current;
           const candidate = named[other]!;
           if (candidate.programId === project.programId || !categoriesCompatible(candidate.category, project.category)) continue;
-          const similarity = trigramSimilarity(sorted[current]!, sorted[other]!);
+          const similarity = trigramSimilarity(project.trigrams, candidate.trigrams);
           if (similarity < threshold) continue;
           const [leftId, rightId] = project.id < candidate.id ? [project.id, candidate.id] : [candidate.id, project.id];
           pairs.push({ leftId, rightId, similarity });
