@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { CarCounts } from './generate/manifest.ts';
 import { ran, type MatchingRun, type NotRun, type RecallOf } from './hooks/matching.ts';
 import type { BenchResult, ScaleRun } from './run.ts';
 import { resultsDir } from './run.ts';
@@ -431,6 +432,8 @@ function header(result: BenchResult): string[] {
   const large = result.datasets.at(-1)!;
   const v = large.counts.verra;
   const g = large.counts.goldStandard;
+  // Results written before the generator had CAR (bench/results/*.json) have no CAR counts.
+  const c: CarCounts | undefined = large.counts.car;
   return [
     `machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}, Node ${m.node}`,
     `database: ${m.database}`,
@@ -440,6 +443,7 @@ function header(result: BenchResult): string[] {
     `data: scale 1 = 1 % of the market (registries.md §12); runs at scales ${result.datasets.map((d) => d.scale).join(' and ')} (seed ${result.options.seed})`,
     `  scale ${large.scale}: Verra ${integer(v.projects)} projects, ${integer(v.blockRows)} VCU blocks; ` +
       `Gold Standard ${integer(g.projects)} projects, ${integer(g.apiBlocks)} API blocks; ` +
+      (c ? `CAR ${integer(c.projects)} projects, ${integer(c.issuanceRows + c.retirementRows + c.cancellationRows)} APX report rows; ` : '') +
       `${large.duplicates} cross-program re-listings and ${large.serialOverlaps} double issuances planted`,
   ];
 }

@@ -27,3 +27,14 @@ export function onYear(year: number, monthDay: string): string {
 export function ddmmyyyy(date: string): string {
   return `${date.slice(8, 10)}${date.slice(5, 7)}${date.slice(0, 4)}`;
 }
+
+/** `2026-03-19` → `03/19/2026`, as APX writes dates (registries.md §4.1). */
+export function mmddyyyy(date: string): string {
+  return `${date.slice(5, 7)}/${date.slice(8, 10)}/${date.slice(0, 4)}`;
+}
+
+/** `03/19/2026` → `2026-03-19`. */
+export function fromMmddyyyy(text: string): string {
+  const [month, day, year] = text.split('/');
+  return `${year}-${month!.padStart(2, '0')}-${day!.padStart(2, '0')}`;
+}

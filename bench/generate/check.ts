@@ -1,17 +1,20 @@
 /**
  * Checks a generated data set through the connectors themselves: every record of every
  * format normalizes without rejection, serial ranges of one namespace overlap only where an
- * overlap was planted, and every planted re-listing shares a vintage, the country and the hub
- * category with its original (as the connectors' project records give them).
+ * overlap was planted, no project retires and cancels more units of a vintage than it was
+ * issued, and every planted re-listing shares a vintage, the country and the hub category with
+ * its original (as the connectors' project records give them).
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Connector, RawRecord } from '../../connectors/contract.ts';
+import { car } from '../../connectors/car/index.ts';
+import type { Connector, CreditKind, RawRecord } from '../../connectors/contract.ts';
 import { goldStandard } from '../../connectors/gold-standard/index.ts';
 import { GOLD_STANDARD_SOURCES, goldStandardNaturalKey } from '../../connectors/gold-standard/normalize.ts';
 import { verra } from '../../connectors/verra/index.ts';
 import { categorize } from '../../src/reference/categories.ts';
+import { carFolder } from './generate.ts';
 import type { Manifest } from './manifest.ts';
 
 export interface CheckReport {
@@ -20,6 +23,20 @@ export interface CheckReport {
   /** Overlapping issuance blocks found, as `namespace first..last / first..last`. */
   overlaps: string[];
   problems: string[];
+}
+
+/** One format of a data set, read through its connector. */
+interface Source {
+  label: string;
+  connector: Connector;
+  records: AsyncIterable<RawRecord>;
+  /**
+   * Credits whose serial ranges partition a namespace, so must not overlap: issued blocks where
+   * issuances carry serials (Verra, Gold Standard's CSV); retired and cancelled slices where
+   * they do not (APX issuance rows have no serial, so a unit retired or cancelled twice is the
+   * overlap to look for). None for Gold Standard's API view, the same blocks again.
+   */
+  disjoint: readonly CreditKind[];
 }
 
 /** What the project records of a planted project say, once normalized. */
@@ -50,12 +67,16 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
     for (const side of [duplicate.original, duplicate.relisted]) planted.set(`${side.programId}:${side.registryProjectId}`, { countryCodes: new Set(), categories: new Set() });
   }
 
-  const sources: [string, Connector, AsyncIterable<RawRecord>][] = [
-    ['verra (CSV)', verra, verra.readExports(join(dir, 'verra'))],
-    ['gold-standard (CSV)', goldStandard, goldStandard.readExports(join(dir, 'gold-standard'))],
-    ['gold-standard (API)', goldStandard, goldStandardApiRecords(dir)],
+  // Units issued, and units retired or cancelled, per source, project and vintage.
+  const balances = new Map<string, { issued: number; used: number }>();
+
+  const sources: Source[] = [
+    { label: 'verra (CSV)', connector: verra, records: verra.readExports(join(dir, 'verra')), disjoint: ['issuance'] },
+    { label: 'gold-standard (CSV)', connector: goldStandard, records: goldStandard.readExports(join(dir, 'gold-standard')), disjoint: ['issuance'] },
+    { label: 'gold-standard (API)', connector: goldStandard, records: goldStandardApiRecords(dir), disjoint: [] },
+    { label: 'car (APX CSV)', connector: car, records: car.readExports(join(dir, carFolder)), disjoint: ['retirement', 'cancellation'] },
   ];
-  for (const [label, connector, records] of sources) {
+  for (const { label, connector, records, disjoint } of sources) {
     let count = 0;
     for await (const record of records) {
       count += 1;
@@ -70,10 +91,14 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
         seen.countryCodes.add(project.countryCode);
         seen.categories.add(categorize(project));
       }
-      // Issuances of the CSV formats (whole batches for Gold Standard) carry the issued ranges.
-      if (label.endsWith('(API)')) continue;
+      if (disjoint.length === 0) continue;
       for (const credit of result.credits) {
-        if (credit.kind !== 'issuance' || credit.serialBlock === null) continue;
+        const balance = `${label} ${credit.registryProjectId} ${credit.vintageYear}`;
+        const entry = balances.get(balance) ?? { issued: 0, used: 0 };
+        if (credit.kind === 'issuance') entry.issued += credit.quantity;
+        else entry.used += credit.quantity;
+        balances.set(balance, entry);
+        if (!disjoint.includes(credit.kind) || credit.serialBlock === null) continue;
         const { namespace, firstUnit, lastUnit } = credit.serialBlock;
         const list = blocks.get(namespace);
         if (list) list.push([firstUnit, lastUnit]);
@@ -96,9 +121,13 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
     'verra (CSV)': manifest.counts.verra.projects + manifest.counts.verra.blockRows,
     'gold-standard (CSV)': manifest.counts.goldStandard.projects + manifest.counts.goldStandard.issuanceRows + manifest.counts.goldStandard.retirementRows,
     'gold-standard (API)': manifest.counts.goldStandard.projects + manifest.counts.goldStandard.apiBlocks,
+    'car (APX CSV)': manifest.counts.car.projects + manifest.counts.car.issuanceRows + manifest.counts.car.retirementRows + manifest.counts.car.cancellationRows,
   };
   for (const [label, count] of Object.entries(expected)) {
     if (report.records[label] !== count) report.problems.push(`${label}: read ${report.records[label]} records, the manifest says ${count}`);
+  }
+  for (const [key, { issued, used }] of balances) {
+    if (used > issued) report.problems.push(`${key}: ${used} units retired or cancelled, ${issued} issued`);
   }
   if (report.overlaps.length !== manifest.serialOverlaps.length) {
     report.problems.push(`${report.overlaps.length} overlapping serial ranges found, ${manifest.serialOverlaps.length} planted`);

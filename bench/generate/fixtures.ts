@@ -23,6 +23,7 @@ export function readTable(path: string): FixtureTable {
 export interface Fixtures {
   verra: { projects: FixtureTable; transactions: FixtureTable };
   goldStandard: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
+  car: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable; cancellations: FixtureTable };
 }
 
 export const defaultFixturesDir = 'test/fixtures/registries';
@@ -37,6 +38,12 @@ export function loadFixtures(dir = defaultFixturesDir): Fixtures {
       projects: readTable(join(dir, 'gold-standard', 'projects.csv')),
       issuances: readTable(join(dir, 'gold-standard', 'issuances.csv')),
       retirements: readTable(join(dir, 'gold-standard', 'retirements.csv')),
+    },
+    car: {
+      projects: readTable(join(dir, 'climate-action-reserve', 'projects.csv')),
+      issuances: readTable(join(dir, 'climate-action-reserve', 'issuances.csv')),
+      retirements: readTable(join(dir, 'climate-action-reserve', 'retirements.csv')),
+      cancellations: readTable(join(dir, 'climate-action-reserve', 'cancellations.csv')),
     },
   };
 }

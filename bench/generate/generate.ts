@@ -2,12 +2,13 @@
  * The scale generator: registry exports in each registry's real format, sampled from the
  * real fixtures, at `scale` × 1 % of the market (registries.md §12), with planted duplicates.
  *
- *   npm run bench -- generate --scale 100            # Verra + Gold Standard at market size
+ *   npm run bench -- generate --scale 100            # Verra, Gold Standard and CAR at market size
  *   npm run hub -- sync --from-dir bench/.data/scale-100-seed-1   # load it like an export folder
  *
  * Output (laid out like test/fixtures/registries, so `hub sync --from-dir` reads it):
  *   <dir>/verra/{projects,transactions}.csv
  *   <dir>/gold-standard/{projects,issuances,retirements}.csv, api-{projects,credits}.ndjson
+ *   <dir>/climate-action-reserve/{projects,issuances,retirements,cancellations}.csv (APX report exports)
  *   <dir>/manifest.json   sizes, parameters, planted duplicates
  *
  * Rows are written as they are made; memory holds a few numbers per project (and the name of
@@ -16,16 +17,18 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeCar } from './car.ts';
 import { loadFixtures } from './fixtures.ts';
 import { goldStandardCategories, writeGoldStandard } from './gold-standard.ts';
 import { generatorVersion, readManifest, writeManifest, type Manifest, type PlannedSizes } from './manifest.ts';
 import { Random } from './random.ts';
 import { writeVerra } from './verra.ts';
 
-/** Market sizes of the generated formats, registries.md §12 (Verra: old VCU export; Gold Standard: API blocks). */
+/** Market sizes of the generated formats, registries.md §12 (Verra: old VCU export; Gold Standard: API blocks; CAR: APX report rows). */
 export const marketSizes: PlannedSizes = {
   verra: { projects: 5_245, blockRows: 319_336 },
   goldStandard: { projects: 4_141, apiBlocks: 182_989 },
+  car: { projects: 1_277, issuanceRows: 5_170, retirementRows: 11_044, cancellationRows: 2_277 },
 };
 
 /** Scale 1 is this fraction of the market; `--scale 100` is the market. */
@@ -47,6 +50,9 @@ export interface GenerateOptions {
 
 export const defaultDataRoot = resolve(import.meta.dirname, '..', '.data');
 
+/** CAR's folder in a data set: its folder in test/fixtures/registries, so `hub sync --from-dir` finds it. */
+export const carFolder = 'climate-action-reserve';
+
 export function datasetDir(root: string, scale: number, seed: number): string {
   return join(root, `scale-${scale}-seed-${seed}`);
 }
@@ -56,6 +62,12 @@ export function plannedSizes(scale: number): PlannedSizes {
   return {
     verra: { projects: size(marketSizes.verra.projects), blockRows: size(marketSizes.verra.blockRows) },
     goldStandard: { projects: size(marketSizes.goldStandard.projects), apiBlocks: size(marketSizes.goldStandard.apiBlocks) },
+    car: {
+      projects: size(marketSizes.car.projects),
+      issuanceRows: size(marketSizes.car.issuanceRows),
+      retirementRows: size(marketSizes.car.retirementRows),
+      cancellationRows: size(marketSizes.car.cancellationRows),
+    },
   };
 }
 
@@ -88,6 +100,7 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, 'verra'), { recursive: true });
   await mkdir(join(dir, 'gold-standard'), { recursive: true });
+  await mkdir(join(dir, carFolder), { recursive: true });
   const fixtures = loadFixtures(options.fixturesDir);
   const random = new Random(options.seed);
 
@@ -109,6 +122,13 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     apiBlocks: planned.goldStandard.apiBlocks,
     relistSources: verra.relistSources,
   });
+  // Forked after the others, so adding CAR left Verra's and Gold Standard's output as it was.
+  const car = await writeCar({
+    dir: join(dir, carFolder),
+    random: random.fork('car'),
+    fixtures: fixtures.car,
+    ...planned.car,
+  });
 
   const manifest: Manifest = {
     generatorVersion,
@@ -117,12 +137,13 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     baseFraction,
     requested: { duplicates, serialOverlaps },
     planned,
-    counts: { verra: verra.counts, goldStandard: goldStandard.counts },
+    counts: { verra: verra.counts, goldStandard: goldStandard.counts, car: car.counts },
     duplicates: goldStandard.duplicates,
     serialOverlaps: verra.serialOverlaps,
     layout: {
       verra: ['projects.csv', 'transactions.csv'],
       'gold-standard': ['projects.csv', 'issuances.csv', 'retirements.csv', 'api-projects.ndjson', 'api-credits.ndjson'],
+      [carFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'],
     },
     generatedAt: new Date().toISOString(),
     seconds: Math.round((performance.now() - started) / 100) / 10,

@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import type { NamePerturbation } from './names.ts';
 
 /** Bump whenever the generator's output changes for the same parameters: cached data sets are then rewritten. */
-export const generatorVersion = 2;
+export const generatorVersion = 3;
 
 export interface PlannedSizes {
   verra: { projects: number; blockRows: number };
   goldStandard: { projects: number; apiBlocks: number };
+  car: { projects: number; issuanceRows: number; retirementRows: number; cancellationRows: number };
 }
 
 export interface VerraCounts {
@@ -34,6 +35,22 @@ export interface GoldStandardCounts {
   apiBlocks: number;
   /** API blocks that are retired or cancelled: each yields a second credit row. */
   apiRetiredOrCancelled: number;
+}
+
+export interface CarCounts {
+  projects: number;
+  issuingProjects: number;
+  /** Issuing projects of an ARB or WA ECO compliance type: their units are the ones cancelled (converted). */
+  complianceProjects: number;
+  /** Rows of each APX report export (issuances carry no serials; each row is one or two serial batches). */
+  issuanceRows: number;
+  retirementRows: number;
+  cancellationRows: number;
+  /** Serial batches (namespaces) the issuance rows were issued as. */
+  batches: number;
+  issuedUnits: number;
+  retiredUnits: number;
+  cancelledUnits: number;
 }
 
 /**
@@ -93,7 +110,7 @@ export interface Manifest {
   /** Planted duplicates asked for (fewer are planted when too few issuing Verra projects have a category Gold Standard lists). */
   requested: { duplicates: number; serialOverlaps: number };
   planned: PlannedSizes;
-  counts: { verra: VerraCounts; goldStandard: GoldStandardCounts };
+  counts: { verra: VerraCounts; goldStandard: GoldStandardCounts; car: CarCounts };
   duplicates: CrossProgramDuplicate[];
   serialOverlaps: SerialOverlap[];
   /** Folders, laid out like test/fixtures/registries (`hub sync --from-dir`). */

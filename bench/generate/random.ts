@@ -130,3 +130,30 @@ export function allocate(total: number, weights: readonly number[], random: Rand
   }
   return shares;
 }
+
+/**
+ * Splits `total` into one share per capacity, never above it: first one each (when the total
+ * allows), then in proportion to the room left. Throws when the capacities cannot hold `total`.
+ */
+export function allocateWithin(total: number, capacities: readonly number[], random: Random): number[] {
+  const room = capacities.reduce((a, b) => a + b, 0);
+  if (total > room) throw new Error(`${total} do not fit in capacities summing to ${room}`);
+  const open = capacities.filter((capacity) => capacity > 0).length;
+  const shares: number[] = capacities.map((capacity) => (capacity > 0 && total >= open ? 1 : 0));
+  const given = shares.reduce((a, b) => a + b, 0);
+  let left = total - given;
+  const roomLeft = room - given;
+  if (left > 0) {
+    const proportional = capacities.map((capacity, index) => Math.floor((left * (capacity - shares[index]!)) / roomLeft));
+    proportional.forEach((extra, index) => (shares[index]! += extra));
+    left -= proportional.reduce((a, b) => a + b, 0);
+  }
+  // The rounding remainder (fewer than capacities.length units) goes to shares with room, drawn at random.
+  while (left > 0) {
+    const index = random.int(0, capacities.length - 1);
+    if (shares[index]! >= capacities[index]!) continue;
+    shares[index]! += 1;
+    left -= 1;
+  }
+  return shares;
+}

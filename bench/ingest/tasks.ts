@@ -10,6 +10,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
+import { car } from '../../connectors/car/index.ts';
 import type { Connector, RawRecord } from '../../connectors/contract.ts';
 import { goldStandard } from '../../connectors/gold-standard/index.ts';
 import { HttpClient } from '../../connectors/http.ts';
@@ -24,7 +25,7 @@ import { bareCredits, bareProjects, bareRawRecords, copyIntoPglite, copyIntoPost
 import { NormalizedRows, rawRecordRows } from './rows.ts';
 
 /** The programs the generator writes, in the order a sync runs them. */
-export const benchConnectors: readonly Connector[] = [verra, goldStandard];
+export const benchConnectors: readonly Connector[] = [verra, goldStandard, car];
 
 export type BaseUrls = Record<string, string>;
 

@@ -9,11 +9,17 @@
  *   reused at scale: its state is built from the CSV files by a scan of every retirement per
  *   issuance (quadratic) and it sums every block's credits on each page request; this one
  *   keeps each record's JSON text and answers a page by slicing.
+ * - Climate Action Reserve: the test emulation's APX route (`carRoutes(dir)`: report page with
+ *   the CSRF token and session cookie, then the POST download), pointed at the generated
+ *   report exports. It serves them as UTF-8 text, as the connector tests do; the files on disk
+ *   are Windows-1252, as APX writes them.
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { carRoutes } from '../../test/support/connectors/car.ts';
 import { startRegistryServer, verraRoutes, type RegistryServer, type Route } from '../../test/support/registry-server.ts';
+import { carFolder } from '../generate/generate.ts';
 
 /** Page sizes of the Gold Standard API (registries.md §3.1): projects clamp to 150, credits above 25 get a 403. */
 const maxProjectsPage = 150;
@@ -21,7 +27,7 @@ const maxCreditsPage = 25;
 
 export interface BenchRegistries {
   /** Base URL per program id, for `SyncSource.baseUrl` (or `<PROGRAM>_BASE_URL`). */
-  baseUrls: { verra: string; 'gold-standard': string };
+  baseUrls: { verra: string; 'gold-standard': string; car: string };
   /** Requests served so far, per program. */
   requests(): Record<string, number>;
   close(): Promise<void>;
@@ -32,13 +38,14 @@ export async function startBenchRegistries(datasetDir: string): Promise<BenchReg
   try {
     servers.push(['verra', await startRegistryServer(verraRoutes(join(datasetDir, 'verra')))]);
     servers.push(['gold-standard', await startRegistryServer(await goldStandardApiRoutes(join(datasetDir, 'gold-standard')))]);
+    servers.push(['car', await startRegistryServer(carRoutes(join(datasetDir, carFolder)))]);
   } catch (error) {
     await Promise.all(servers.map(([, server]) => server.close()));
     throw error;
   }
   const byProgram = Object.fromEntries(servers);
   return {
-    baseUrls: { verra: byProgram.verra!.baseUrl, 'gold-standard': byProgram['gold-standard']!.baseUrl },
+    baseUrls: { verra: byProgram.verra!.baseUrl, 'gold-standard': byProgram['gold-standard']!.baseUrl, car: byProgram.car!.baseUrl },
     requests: () => Object.fromEntries(servers.map(([program, server]) => [program, server.requests.length])),
     async close() {
       await Promise.all(servers.map(([, server]) => server.close()));

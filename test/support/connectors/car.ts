@@ -1,6 +1,7 @@
 /**
  * Climate Action Reserve on APX (registries.md §4.1, §4.3), emulated over the real fixture
- * exports: `GET /myModule/rpt/myrpt.asp?r=<id>` renders a report page with a session cookie, the
+ * exports, or over any folder of the four exports (the bench serves its generated ones so):
+ * `GET /myModule/rpt/myrpt.asp?r=<id>` renders a report page with a session cookie, the
  * CSRF token `c16e` (in the `frmDownload` form and in the page script) and the printed total;
  * `POST /myModule/include/rptdownload.asp` with that form returns the report as a raw APX CSV
  * (every field quoted, embedded quotes not doubled, a trailing empty column, CRLF). A POST with
@@ -10,6 +11,7 @@
  * are tested with a server of the encoding test's own (test/connectors/apx/fetch.test.ts).
  */
 import { readFileSync } from 'node:fs';
+import { TextDecoder } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { car } from '../../../connectors/car/index.ts';
 import type { Reply, Route } from '../registry-server.ts';
@@ -19,12 +21,19 @@ export const carFixtureDir = 'test/fixtures/registries/climate-action-reserve';
 
 export type Rows = Record<string, string>[];
 
-/** A fixture CSV as header + rows, read with a plain RFC-4180 reader (independent of the connector). */
+/**
+ * An export CSV as header + rows, read with a plain RFC-4180 reader (independent of the
+ * connector). Reads the pandas-written fixtures and raw APX exports alike (the bench generator's,
+ * bench/generate/car.ts): UTF-8 or Windows-1252 bytes, and a blank header cell (APX's trailing
+ * empty column) named `Unnamed: <index>` as pandas names it, so `apxCsv` drops it again. Raw
+ * APX text with an undoubled quote inside a field is beyond it (the connector repairs those).
+ */
 export function readRows(path: string): { header: string[]; rows: Rows } {
-  const text = readFileSync(path, 'utf8');
-  const rows = parse(text, { columns: true, bom: true, skip_empty_lines: true }) as Rows;
-  const [header] = parse(text, { to_line: 1, bom: true }) as string[][];
-  return { header: header!, rows };
+  const text = exportText(readFileSync(path));
+  const [cells] = parse(text, { to_line: 1, bom: true }) as string[][];
+  const header = cells!.map((name, index) => (name === '' ? `Unnamed: ${index}` : name));
+  const rows = parse(text, { columns: () => header, bom: true, skip_empty_lines: true }) as Rows;
+  return { header, rows };
 }
 
 export const CAR_REPORTS = {
@@ -45,9 +54,18 @@ export const DOWNLOAD_PATH = '/myModule/include/rptdownload.asp';
  * trailing empty column, every field is wrapped in quotes and quotes inside are left undoubled.
  */
 export function apxCsv(header: readonly string[], rows: Rows): string {
-  const columns = header.filter((name) => !/^Unnamed: \d+$/.test(name));
-  const line = (cells: readonly string[]) => `${cells.map((cell) => `"${cell}"`).join(',')},`;
-  return [line(columns), ...rows.map((row) => line(columns.map((name) => row[name] ?? '')))].join('\r\n') + '\r\n';
+  const columns = apxColumns(header);
+  return [apxCsvLine(columns), ...rows.map((row) => apxCsvLine(columns.map((name) => row[name] ?? '')))].join('\r\n') + '\r\n';
+}
+
+/** The columns APX writes: the header without pandas' `Unnamed: N` (the exporter's trailing empty column). */
+export function apxColumns(header: readonly string[]): string[] {
+  return header.filter((name) => !/^Unnamed: \d+$/.test(name));
+}
+
+/** One line of an APX report export, without its CRLF: every cell quoted as is, then the trailing comma. */
+export function apxCsvLine(cells: readonly string[]): string {
+  return `${cells.map((cell) => `"${cell}"`).join(',')},`;
 }
 
 /** Windows-1252 characters of bytes 0x80–0x9F (WHATWG index), in byte order. */
@@ -66,6 +84,18 @@ export function windows1252(text: string): Buffer {
   );
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes of an export as text: UTF-8 when they are valid UTF-8, else Windows-1252 (what APX writes). */
+export function exportText(bytes: Uint8Array): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    // Latin-1 agrees with Windows-1252 except on bytes 0x80–0x9F.
+    return Buffer.from(bytes).toString('latin1').replace(/[\u0080-\u009f]/g, (ch) => CP1252_HIGH[ch.charCodeAt(0) - 0x80]!);
+  }
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -73,7 +103,7 @@ function escapeHtml(text: string): string {
 /** The report page: what the live page carries that the fetcher reads (forms, token script, total). */
 export function reportPage(reportId: CarReportId, header: readonly string[], total: number, token = CAR_TOKEN): string {
   const { title } = CAR_REPORTS[reportId];
-  const headings = header.filter((name) => !/^Unnamed: \d+$/.test(name)).join('|');
+  const headings = apxColumns(header).join('|');
   const hidden = (name: string, value: string, id = name) => `<input type="hidden" name="${name}" id="${id}" value="${escapeHtml(value)}">`;
   return `<html><head><title>Climate Action Reserve - ${title}</title>
 <script language="javascript">
@@ -129,15 +159,19 @@ export interface CarRouteOptions {
   homePageContentType?: string;
 }
 
-/** The fixture exports of each report, read once. */
-export function carReports(fixtureDir = carFixtureDir): Record<CarReportId, { header: string[]; rows: Rows }> {
+/**
+ * The exports of each report in `dir`, read once: the fixtures by default, or any folder of the
+ * four files in raw APX form (the bench serves its generated data set this way).
+ */
+export function carReports(dir = carFixtureDir): Record<CarReportId, { header: string[]; rows: Rows }> {
   return Object.fromEntries(
-    Object.entries(CAR_REPORTS).map(([id, { file }]) => [id, readRows(`${fixtureDir}/${file}`)]),
+    Object.entries(CAR_REPORTS).map(([id, { file }]) => [id, readRows(`${dir}/${file}`)]),
   ) as Record<CarReportId, { header: string[]; rows: Rows }>;
 }
 
-export function carRoutes(fixtureDir = carFixtureDir, options: CarRouteOptions = {}): Route {
-  const reports = { ...carReports(fixtureDir), ...options.reports };
+/** The APX report pages and downloads over the exports in `dir` (see `carReports`). */
+export function carRoutes(dir = carFixtureDir, options: CarRouteOptions = {}): Route {
+  const reports = { ...carReports(dir), ...options.reports };
   const byTitle = new Map<string, CarReportId>(Object.entries(CAR_REPORTS).map(([id, { title }]) => [title, Number(id) as CarReportId]));
   return ({ method, path, query, body }): Reply | null => {
     if (method === 'GET' && path === PAGE_PATH) {
