@@ -2,7 +2,7 @@
  * Climate Action Reserve at scale (registries.md §4.3): the four APX report exports
  * (`projects.csv`, `issuances.csv`, `retirements.csv`, `cancellations.csv`) in the fixtures'
  * columns, written as the APX exporter writes them (every cell quoted, a trailing empty column,
- * CRLF, Windows-1252: writers.ts `ApxCsvWriter`). `readExports` reads them from the folder and
+ * CRLF, Windows-1252: writers.ts `CsvWriter.openApx`). `readExports` reads them from the folder and
  * the bench serves them through the test emulation's APX routes (bench/serve/registries.ts).
  *
  * Sampled from the fixtures (test/fixtures/registries/climate-action-reserve): issuing projects
@@ -41,7 +41,7 @@ import { groupBy, type Fixtures } from './fixtures.ts';
 import type { CarCounts } from './manifest.ts';
 import { nameVocabulary, variantName } from './names.ts';
 import { allocate, allocateWithin, Empirical, type Random } from './random.ts';
-import { ApxCsvWriter } from './writers.ts';
+import { CsvWriter } from './writers.ts';
 
 /** Share of projects that have issued units: 901 of 1,277 (registries.md §4.3). */
 export const carIssuingShare = 901 / 1_277;
@@ -150,10 +150,10 @@ export async function writeCar(plan: CarPlan): Promise<{ counts: CarCounts }> {
   const retirementBudgets = spreadOver(false, plan.retirementRows, usableUnits);
   const cancellationBudgets = spreadOver(true, plan.cancellationRows, issuanceBudgets);
 
-  const projectsCsv = await ApxCsvWriter.open(join(plan.dir, 'projects.csv'), fixtures.projects.columns);
-  const issuancesCsv = await ApxCsvWriter.open(join(plan.dir, 'issuances.csv'), fixtures.issuances.columns);
-  const retirementsCsv = await ApxCsvWriter.open(join(plan.dir, 'retirements.csv'), fixtures.retirements.columns);
-  const cancellationsCsv = await ApxCsvWriter.open(join(plan.dir, 'cancellations.csv'), fixtures.cancellations.columns);
+  const projectsCsv = await CsvWriter.openApx(join(plan.dir, 'projects.csv'), fixtures.projects.columns);
+  const issuancesCsv = await CsvWriter.openApx(join(plan.dir, 'issuances.csv'), fixtures.issuances.columns);
+  const retirementsCsv = await CsvWriter.openApx(join(plan.dir, 'retirements.csv'), fixtures.retirements.columns);
+  const cancellationsCsv = await CsvWriter.openApx(join(plan.dir, 'cancellations.csv'), fixtures.cancellations.columns);
   const counts: CarCounts = {
     projects: 0,
     issuingProjects: issuing.length,

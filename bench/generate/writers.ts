@@ -52,20 +52,42 @@ export function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
+/** How an exporter writes a line of cells, and its line terminator and encoding. */
+export interface CsvDialect extends LineFormat {
+  line(cells: readonly string[]): string;
+}
+
+/** Verra's, Gold Standard's (and pandas') CSV: cells quoted only when needed, `\n`, UTF-8. */
+const plainCsv: CsvDialect = { line: (cells) => cells.map(csvCell).join(',') };
+
+/**
+ * An APX report export (registries.md §4.1), as the exporter writes it: every cell quoted as
+ * is (quotes inside are not doubled), a trailing empty column, CRLF, Windows-1252. The line
+ * format is the test emulation's own (`apxCsvLine`), so the two cannot drift apart.
+ */
+const apxCsv: CsvDialect = { line: apxCsvLine, newline: '\r\n', encode: windows1252 };
+
 /** Writes CSV rows in a fixed column order, taken from the real export's header. */
 export class CsvWriter {
   readonly #lines: LineWriter;
+  readonly #dialect: CsvDialect;
   readonly columns: readonly string[];
 
-  private constructor(lines: LineWriter, columns: readonly string[]) {
+  private constructor(lines: LineWriter, columns: readonly string[], dialect: CsvDialect) {
     this.#lines = lines;
     this.columns = columns;
+    this.#dialect = dialect;
   }
 
-  static async open(path: string, columns: readonly string[]): Promise<CsvWriter> {
-    const writer = new CsvWriter(new LineWriter(path), columns);
-    await writer.#lines.line(columns.map(csvCell).join(','));
+  static async open(path: string, columns: readonly string[], dialect: CsvDialect = plainCsv): Promise<CsvWriter> {
+    const writer = new CsvWriter(new LineWriter(path, dialect), columns, dialect);
+    await writer.#lines.line(dialect.line(columns));
     return writer;
+  }
+
+  /** An APX report; `header` as the fixture reads it: pandas' `Unnamed: N` (the trailing empty column) is dropped here and written as APX writes it. */
+  static openApx(path: string, header: readonly string[]): Promise<CsvWriter> {
+    return CsvWriter.open(path, apxColumns(header), apxCsv);
   }
 
   /** Rows written so far (header excluded). */
@@ -74,38 +96,7 @@ export class CsvWriter {
   }
 
   async row(record: Readonly<Record<string, string>>): Promise<void> {
-    await this.#lines.line(this.columns.map((column) => csvCell(record[column] ?? '')).join(','));
-  }
-
-  close(): Promise<void> {
-    return this.#lines.close();
-  }
-}
-
-/**
- * Writes an APX report export (registries.md §4.1) row by row, as the exporter does: every cell
- * quoted as is (quotes inside are not doubled), a trailing empty column, CRLF, Windows-1252.
- * The line format is the test emulation's own (`apxCsvLine`), so the two cannot drift apart.
- */
-export class ApxCsvWriter {
-  readonly #lines: LineWriter;
-  readonly columns: readonly string[];
-
-  private constructor(lines: LineWriter, columns: readonly string[]) {
-    this.#lines = lines;
-    this.columns = columns;
-  }
-
-  /** `header` as the fixture reads it: pandas' `Unnamed: N` (the trailing empty column) is dropped here and written as APX writes it. */
-  static async open(path: string, header: readonly string[]): Promise<ApxCsvWriter> {
-    const columns = apxColumns(header);
-    const writer = new ApxCsvWriter(new LineWriter(path, { newline: '\r\n', encode: windows1252 }), columns);
-    await writer.#lines.line(apxCsvLine(columns));
-    return writer;
-  }
-
-  async row(record: Readonly<Record<string, string>>): Promise<void> {
-    await this.#lines.line(apxCsvLine(this.columns.map((column) => record[column] ?? '')));
+    await this.#lines.line(this.#dialect.line(this.columns.map((column) => record[column] ?? '')));
   }
 
   close(): Promise<void> {
