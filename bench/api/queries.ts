@@ -264,17 +264,20 @@ function textSearch(p: QueryParameters): AnalystQuery {
     async raw(db, first) {
       return queryRows(
         db,
+        // The page first, then the totals of its projects only (not of every project that matches).
         sql`select p.id, p.registry_project_id, p.name, p.proponent, p.country_code, p.program_id, t.issued, t.retired, t.cancelled
-              from projects p
+              from (select p.*, -coalesce(greatest(word_similarity(${p.search}, p.name), word_similarity(${p.search}, p.proponent)), 0) as rank
+                      from projects p
+                     where p.vanished_at is null
+                       and (${p.search} <% p.name or ${p.search} <% p.proponent or p.name ilike ${pattern} or p.proponent ilike ${pattern})
+                     order by rank, p.id
+                     limit ${first + 1}) p
               left join lateral (
                 select sum(quantity) filter (where kind = 'issuance')::float8 as issued,
                        sum(quantity) filter (where kind = 'retirement')::float8 as retired,
                        sum(quantity) filter (where kind = 'cancellation')::float8 as cancelled
                   from credits c where c.project_id = p.id) t on true
-             where p.vanished_at is null
-               and (${p.search} <% p.name or ${p.search} <% p.proponent or p.name ilike ${pattern} or p.proponent ilike ${pattern})
-             order by -coalesce(greatest(word_similarity(${p.search}, p.name), word_similarity(${p.search}, p.proponent)), 0), p.id
-             limit ${first + 1}`,
+             order by p.rank, p.id`,
       );
     },
   };

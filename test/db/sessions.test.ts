@@ -20,4 +20,16 @@ describe('database sessions', () => {
     expect(session!.jit === 'off' || !session!.available).toBe(true);
     if (testDb.database.driver === 'postgres') expect(session!.jit).toBe('off');
   });
+
+  it("costs pg_trgm's word-similarity operators as what they are, so a text search can go through the trigram indexes (migration 0008)", async () => {
+    const functions = await queryRows<{ name: string; cost: number }>(
+      testDb.database.db,
+      sql`select proname as name, procost::float8 as cost from pg_proc
+           where proname in ('word_similarity_op', 'word_similarity_commutator_op') order by proname`,
+    );
+    expect(functions).toEqual([
+      { name: 'word_similarity_commutator_op', cost: 100 },
+      { name: 'word_similarity_op', cost: 100 },
+    ]);
+  });
 });
