@@ -8,12 +8,15 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { arb } from '../../connectors/arb/index.ts';
 import { car } from '../../connectors/car/index.ts';
 import type { Connector, CreditKind, RawRecord } from '../../connectors/contract.ts';
 import { goldStandard } from '../../connectors/gold-standard/index.ts';
 import { GOLD_STANDARD_SOURCES, goldStandardNaturalKey } from '../../connectors/gold-standard/normalize.ts';
 import { verra } from '../../connectors/verra/index.ts';
 import { categorize } from '../../src/reference/categories.ts';
+import { arbFolder } from './arb.ts';
+import { checkArbConversions } from './arb-check.ts';
 import { carFolder } from './generate.ts';
 import type { Manifest } from './manifest.ts';
 
@@ -75,6 +78,8 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
     { label: 'gold-standard (CSV)', connector: goldStandard, records: goldStandard.readExports(join(dir, 'gold-standard')), disjoint: ['issuance'] },
     { label: 'gold-standard (API)', connector: goldStandard, records: goldStandardApiRecords(dir), disjoint: [] },
     { label: 'car (APX CSV)', connector: car, records: car.readExports(join(dir, carFolder)), disjoint: ['retirement', 'cancellation'] },
+    // ARB's credits carry no serials: of the checks above only the balance applies.
+    { label: 'arb (issuance table)', connector: arb, records: arb.readExports(join(dir, arbFolder)), disjoint: ['retirement', 'cancellation'] },
   ];
   for (const { label, connector, records, disjoint } of sources) {
     let count = 0;
@@ -122,6 +127,7 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
     'gold-standard (CSV)': manifest.counts.goldStandard.projects + manifest.counts.goldStandard.issuanceRows + manifest.counts.goldStandard.retirementRows,
     'gold-standard (API)': manifest.counts.goldStandard.projects + manifest.counts.goldStandard.apiBlocks,
     'car (APX CSV)': manifest.counts.car.projects + manifest.counts.car.issuanceRows + manifest.counts.car.retirementRows + manifest.counts.car.cancellationRows,
+    'arb (issuance table)': manifest.counts.arb.issuanceRows,
   };
   for (const [label, count] of Object.entries(expected)) {
     if (report.records[label] !== count) report.problems.push(`${label}: read ${report.records[label]} records, the manifest says ${count}`);
@@ -145,6 +151,7 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
       report.problems.push(`${duplicate.id}: hub categories ${[...original!.categories].map(String).join('/')} and ${[...relisted!.categories].map(String).join('/')} are not one and the same`);
     }
   }
+  report.problems.push(...(await checkArbConversions(dir)));
   if (report.rejected.length > 0) report.problems.push(`${report.rejected.length} records rejected by normalize`);
   return report;
 }

@@ -24,6 +24,8 @@ export interface Fixtures {
   verra: { projects: FixtureTable; transactions: FixtureTable };
   goldStandard: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
   car: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable; cancellations: FixtureTable };
+  /** ARB's issuance table: the data sheet of the workbook, as the bundled snapshot CSV. */
+  arb: { issuances: FixtureTable };
 }
 
 export const defaultFixturesDir = 'test/fixtures/registries';
@@ -45,6 +47,7 @@ export function loadFixtures(dir = defaultFixturesDir): Fixtures {
       retirements: readTable(join(dir, 'climate-action-reserve', 'retirements.csv')),
       cancellations: readTable(join(dir, 'climate-action-reserve', 'cancellations.csv')),
     },
+    arb: { issuances: readTable(join(dir, 'arb', 'nc-arboc_issuance_sheet3.csv')) },
   };
 }
 

@@ -9,6 +9,7 @@
  *   <dir>/verra/{projects,transactions}.csv
  *   <dir>/gold-standard/{projects,issuances,retirements}.csv, api-{projects,credits}.ndjson
  *   <dir>/climate-action-reserve/{projects,issuances,retirements,cancellations}.csv (APX report exports)
+ *   <dir>/arb/nc-arboc_issuance_sheet3.csv   ARB's issuance table (the workbook's data sheet), from the registries' conversions
  *   <dir>/manifest.json   sizes, parameters, planted duplicates
  *
  * Rows are written as they are made; memory holds a few numbers per project (and the name of
@@ -17,6 +18,8 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { arbFolder, arbSheetFile, writeArb } from './arb.ts';
+import { oprFoldersIn, readCompliancePrograms } from './arb-sources.ts';
 import { writeCar } from './car.ts';
 import { loadFixtures } from './fixtures.ts';
 import { goldStandardCategories, writeGoldStandard } from './gold-standard.ts';
@@ -29,6 +32,7 @@ export const marketSizes: PlannedSizes = {
   verra: { projects: 5_245, blockRows: 319_336 },
   goldStandard: { projects: 4_141, apiBlocks: 182_989 },
   car: { projects: 1_277, issuanceRows: 5_170, retirementRows: 11_044, cancellationRows: 2_277 },
+  arb: { issuanceRows: 1_918 },
 };
 
 /** Scale 1 is this fraction of the market; `--scale 100` is the market. */
@@ -68,6 +72,7 @@ export function plannedSizes(scale: number): PlannedSizes {
       retirementRows: size(marketSizes.car.retirementRows),
       cancellationRows: size(marketSizes.car.cancellationRows),
     },
+    arb: { issuanceRows: size(marketSizes.arb.issuanceRows) },
   };
 }
 
@@ -101,6 +106,7 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
   await mkdir(join(dir, 'verra'), { recursive: true });
   await mkdir(join(dir, 'gold-standard'), { recursive: true });
   await mkdir(join(dir, carFolder), { recursive: true });
+  await mkdir(join(dir, arbFolder), { recursive: true });
   const fixtures = loadFixtures(options.fixturesDir);
   const random = new Random(options.seed);
 
@@ -129,6 +135,14 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     fixtures: fixtures.car,
     ...planned.car,
   });
+  // ARB's table is the registries' conversions, so it is written after them (ACR's too, once
+  // its generator is there), from what they wrote; its fork comes after theirs.
+  const arb = await writeArb({
+    dir: join(dir, arbFolder),
+    random: random.fork('arb'),
+    fixtures: fixtures.arb,
+    sources: await readCompliancePrograms(await oprFoldersIn(dir)),
+  });
 
   const manifest: Manifest = {
     generatorVersion,
@@ -137,13 +151,14 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     baseFraction,
     requested: { duplicates, serialOverlaps },
     planned,
-    counts: { verra: verra.counts, goldStandard: goldStandard.counts, car: car.counts },
+    counts: { verra: verra.counts, goldStandard: goldStandard.counts, car: car.counts, arb: arb.counts },
     duplicates: goldStandard.duplicates,
     serialOverlaps: verra.serialOverlaps,
     layout: {
       verra: ['projects.csv', 'transactions.csv'],
       'gold-standard': ['projects.csv', 'issuances.csv', 'retirements.csv', 'api-projects.ndjson', 'api-credits.ndjson'],
       [carFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'],
+      [arbFolder]: [arbSheetFile],
     },
     generatedAt: new Date().toISOString(),
     seconds: Math.round((performance.now() - started) / 100) / 10,

@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import type { NamePerturbation } from './names.ts';
 
 /** Bump whenever the generator's output changes for the same parameters: cached data sets are then rewritten. */
-export const generatorVersion = 3;
+export const generatorVersion = 4;
 
 export interface PlannedSizes {
   verra: { projects: number; blockRows: number };
   goldStandard: { projects: number; apiBlocks: number };
   car: { projects: number; issuanceRows: number; retirementRows: number; cancellationRows: number };
+  /** §12's market size scaled, for comparison: ARB's rows follow the registries' conversions (bench/generate/arb.ts). */
+  arb: { issuanceRows: number };
 }
 
 export interface VerraCounts {
@@ -51,6 +53,24 @@ export interface CarCounts {
   issuedUnits: number;
   retiredUnits: number;
   cancelledUnits: number;
+}
+
+export interface ArbCounts {
+  /** Rows of the data sheet. */
+  issuanceRows: number;
+  /** Rows with an issuance (`CARB Issuance ID`): one per registry project and vintage converted for ARB. */
+  creditRows: number;
+  /** Reporting periods that credited nothing (no issuance id, no quantities). */
+  zeroCreditRows: number;
+  /** CARB projects. */
+  projects: number;
+  /** Rows with credits per registry (`OPR Project ID`) program id: `car`, `acr`. */
+  fromRegistry: Record<string, number>;
+  issuedUnits: number;
+  /** Part of `issuedUnits` contributed to the forest buffer account. */
+  forestBufferUnits: number;
+  /** Units of every retirement column, the buffer pool's included. */
+  retiredUnits: number;
 }
 
 /**
@@ -110,7 +130,7 @@ export interface Manifest {
   /** Planted duplicates asked for (fewer are planted when too few issuing Verra projects have a category Gold Standard lists). */
   requested: { duplicates: number; serialOverlaps: number };
   planned: PlannedSizes;
-  counts: { verra: VerraCounts; goldStandard: GoldStandardCounts; car: CarCounts };
+  counts: { verra: VerraCounts; goldStandard: GoldStandardCounts; car: CarCounts; arb: ArbCounts };
   duplicates: CrossProgramDuplicate[];
   serialOverlaps: SerialOverlap[];
   /** Folders, laid out like test/fixtures/registries (`hub sync --from-dir`). */

@@ -13,12 +13,17 @@
  *   the CSRF token and session cookie, then the POST download), pointed at the generated
  *   report exports. It serves them as UTF-8 text, as the connector tests do; the files on disk
  *   are Windows-1252, as APX writes them.
+ * - ARB: the test emulation's route (`arbRoutes`: the page linking the workbook, then the
+ *   workbook), with the workbook built once at start from the generated data sheet by the
+ *   emulation's `buildArbWorkbook` (the data set holds the sheet as CSV, bench/generate/arb.ts).
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { arbRoutes, buildArbWorkbook, readArbCsv } from '../../test/support/connectors/arb.ts';
 import { carRoutes } from '../../test/support/connectors/car.ts';
 import { startRegistryServer, verraRoutes, type RegistryServer, type Route } from '../../test/support/registry-server.ts';
+import { arbFolder, arbSheetFile } from '../generate/arb.ts';
 import { carFolder } from '../generate/generate.ts';
 
 /** Page sizes of the Gold Standard API (registries.md §3.1): projects clamp to 150, credits above 25 get a 403. */
@@ -27,7 +32,7 @@ const maxCreditsPage = 25;
 
 export interface BenchRegistries {
   /** Base URL per program id, for `SyncSource.baseUrl` (or `<PROGRAM>_BASE_URL`). */
-  baseUrls: { verra: string; 'gold-standard': string; car: string };
+  baseUrls: { verra: string; 'gold-standard': string; car: string; arb: string };
   /** Requests served so far, per program. */
   requests(): Record<string, number>;
   close(): Promise<void>;
@@ -39,13 +44,20 @@ export async function startBenchRegistries(datasetDir: string): Promise<BenchReg
     servers.push(['verra', await startRegistryServer(verraRoutes(join(datasetDir, 'verra')))]);
     servers.push(['gold-standard', await startRegistryServer(await goldStandardApiRoutes(join(datasetDir, 'gold-standard')))]);
     servers.push(['car', await startRegistryServer(carRoutes(join(datasetDir, carFolder)))]);
+    const arbSheet = readArbCsv(join(datasetDir, arbFolder, arbSheetFile));
+    servers.push(['arb', await startRegistryServer(arbRoutes(await buildArbWorkbook(arbSheet), arbSheet))]);
   } catch (error) {
     await Promise.all(servers.map(([, server]) => server.close()));
     throw error;
   }
   const byProgram = Object.fromEntries(servers);
   return {
-    baseUrls: { verra: byProgram.verra!.baseUrl, 'gold-standard': byProgram['gold-standard']!.baseUrl, car: byProgram.car!.baseUrl },
+    baseUrls: {
+      verra: byProgram.verra!.baseUrl,
+      'gold-standard': byProgram['gold-standard']!.baseUrl,
+      car: byProgram.car!.baseUrl,
+      arb: byProgram.arb!.baseUrl,
+    },
     requests: () => Object.fromEntries(servers.map(([program, server]) => [program, server.requests.length])),
     async close() {
       await Promise.all(servers.map(([, server]) => server.close()));

@@ -3,14 +3,21 @@
  * (`checkDataset`). No database.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { arbFolder, arbSheetFile, writeArb } from '../../bench/generate/arb.ts';
+import { checkArbConversions } from '../../bench/generate/arb-check.ts';
+import { readCompliancePrograms } from '../../bench/generate/arb-sources.ts';
 import { checkDataset, type CheckReport } from '../../bench/generate/check.ts';
+import { loadFixtures } from '../../bench/generate/fixtures.ts';
 import { carFolder, ensureDataset, plannedSizes } from '../../bench/generate/generate.ts';
 import type { Manifest } from '../../bench/generate/manifest.ts';
+import { Random } from '../../bench/generate/random.ts';
 import { startBenchRegistries } from '../../bench/serve/registries.ts';
+import { acr } from '../../connectors/acr/index.ts';
+import { arb } from '../../connectors/arb/index.ts';
 import { car } from '../../connectors/car/index.ts';
 import type { NormalizedCredit, RawRecord } from '../../connectors/contract.ts';
 import { HttpClient } from '../../connectors/http.ts';
@@ -142,6 +149,116 @@ describe('the scale generator, Climate Action Reserve', () => {
       expect(fetched).toEqual(records);
       // One report page and one download for each of the four reports.
       expect(registries.requests().car).toBe(8);
+    } finally {
+      await http.close();
+      await registries.close();
+    }
+  });
+});
+
+describe('the scale generator, ARB issuance table', () => {
+  const sheetPath = () => join(dir, arbFolder, arbSheetFile);
+  let records: RawRecord[];
+  let credits: NormalizedCredit[];
+  beforeAll(async () => {
+    records = await collect(arb.readExports(join(dir, arbFolder)));
+    credits = records.flatMap((record) => {
+      const result = arb.normalize(record);
+      return result.ok ? result.credits : [];
+    });
+  });
+
+  it("writes the data sheet in the bundled snapshot's form, one row per registry project and vintage converted for ARB", async () => {
+    const text = await readFile(sheetPath(), 'utf8');
+    const fixture = await readFile(join('test/fixtures/registries/arb', arbSheetFile), 'utf8');
+    // The fixture's header byte for byte, pandas' line endings and floats, ARB's placeholder.
+    expect(text.split('\n')[0]).toBe(fixture.split('\n')[0]);
+    expect(text.endsWith('\n') && !text.includes('\r')).toBe(true);
+    const { issuanceRows, creditRows, zeroCreditRows, fromRegistry } = manifest.counts.arb;
+    expect(text.split('\n').length - 2).toBe(issuanceRows);
+    expect(records).toHaveLength(issuanceRows);
+    expect(creditRows + zeroCreditRows).toBe(issuanceRows);
+    expect(fromRegistry).toEqual({ car: creditRows });
+    expect(text.split('\n')[1]).toMatch(/^CA(FR|LS|OD|MM)\d{4},CAR\d+,1,(Forest|Livestock|ODS|MMC),COP,\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}\.0,\d+\.0,/);
+    expect(manifest.layout[arbFolder]).toEqual([arbSheetFile]);
+  });
+
+  it('issues, per CAR project and vintage, exactly the units CAR cancelled for ARB, under the CARB id CAR lists', async () => {
+    expect(await checkArbConversions(dir)).toEqual([]);
+    const carRecords = await collect(car.readExports(join(dir, carFolder)));
+    const converted = new Map<string, number>();
+    const arbIdOf = new Map<string, string>();
+    for (const record of carRecords) {
+      const result = car.normalize(record);
+      if (!result.ok) continue;
+      for (const project of result.projects) {
+        const reference = project.crossReferences.find((candidate) => candidate.programId === 'arb');
+        if (reference) arbIdOf.set(project.registryProjectId, reference.registryProjectId);
+      }
+      for (const credit of result.credits) {
+        if (credit.kind !== 'cancellation' || credit.attributes.convertedToProgram !== 'arb') continue;
+        const key = `${credit.registryProjectId} ${credit.vintageYear}`;
+        converted.set(key, (converted.get(key) ?? 0) + credit.quantity);
+      }
+    }
+    const issued = new Map<string, number>();
+    for (const credit of credits.filter((candidate) => candidate.kind === 'issuance')) {
+      const opr = credit.attributes.oprProjectId as string;
+      expect(credit.registryProjectId).toBe(arbIdOf.get(opr));
+      const key = `${opr} ${credit.vintageYear}`;
+      issued.set(key, (issued.get(key) ?? 0) + credit.quantity);
+    }
+    expect(converted.size).toBeGreaterThan(0);
+    expect(issued).toEqual(converted);
+    expect(manifest.counts.arb.issuedUnits).toBe([...converted.values()].reduce((a, b) => a + b, 0));
+  });
+
+  it('never retires more of an issuance than it issued, and keeps reporting periods before their issuance', () => {
+    const byIssuance = new Map<string, { issued: number; used: number; issuedOn: string | null; periodEnd: string | null }>();
+    for (const credit of credits) {
+      const id = credit.attributes.carbIssuanceId as string;
+      const entry = byIssuance.get(id) ?? { issued: 0, used: 0, issuedOn: null, periodEnd: null };
+      if (credit.kind === 'issuance') Object.assign(entry, { issued: credit.quantity, issuedOn: credit.issuanceDate, periodEnd: credit.vintageEnd });
+      else entry.used += credit.quantity;
+      byIssuance.set(id, entry);
+    }
+    expect([...byIssuance].filter(([, { issued, used }]) => used > issued)).toEqual([]);
+    expect([...byIssuance].filter(([, { issuedOn, periodEnd }]) => issuedOn === null || periodEnd === null || periodEnd > issuedOn)).toEqual([]);
+    expect(manifest.counts.arb.retiredUnits).toBe(credits.filter((credit) => credit.kind !== 'issuance').reduce((sum, credit) => sum + credit.quantity, 0));
+  });
+
+  it('builds ACR rows from an ACR folder: its compliance projects, its conversions and its vintage periods', async () => {
+    const sources = await readCompliancePrograms([{ connector: acr, dir: 'test/fixtures/registries/american-carbon-registry' }]);
+    // The ACR fixture lists two of the projects it converted for ARB with their CARB ids.
+    expect(sources.map(({ registryProjectId, carbProjectId, vintages }) => [registryProjectId, carbProjectId, vintages.map((v) => [v.vintage, v.units])])).toEqual([
+      ['ACR1042', 'CAOD1042', [[2024, 92278]]],
+      ['ACR1007', 'CAOD1007', [[2024, 79565]]],
+    ]);
+    const write = async (folder: string) => {
+      await mkdir(folder, { recursive: true });
+      await writeArb({ dir: folder, random: new Random(3), fixtures: loadFixtures().arb, sources });
+      return readFile(join(folder, arbSheetFile), 'utf8');
+    };
+    const text = await write(join(root, 'arb-from-acr'));
+    expect(await write(join(root, 'arb-from-acr-again'))).toBe(text);
+    const rows = (await collect(arb.readExports(join(root, 'arb-from-acr')))).map((record) => record.payload);
+    expect(rows.map((row) => [row['CARB Issuance ID'], row['OPR Project ID'], row['ARB Offset Credits Issued']])).toEqual([
+      ['CAOD1007-A', 'ACR1007', '79565'],
+      ['CAOD1042-A', 'ACR1042', '92278'],
+    ]);
+    // ARB's real row for CAOD1007-A has ACR's vintage assignment period as its reporting period.
+    expect([rows[0]!['Reporting Period Start Date'], rows[0]!['Reporting Period End Date']]).toEqual(['2023-09-26', '2024-01-26']);
+    expect(rows[0]!['Project Documentation']).toBe('https://acr2.apx.com/mymodule/reg/prjView.asp?id1=1007');
+  });
+
+  it('is served over HTTP the way the ARB connector fetches it (the page, then the workbook built from the sheet)', async () => {
+    const registries = await startBenchRegistries(dir);
+    const http = new HttpClient({ requestsPerSecondPerHost: 0 });
+    try {
+      const fetched = await collect(arb.fetch({ http, baseUrl: registries.baseUrls.arb, logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date() }));
+      expect(fetched.map((record) => record.naturalKey)).toEqual(records.map((record) => record.naturalKey));
+      expect(fetched).toEqual(records);
+      expect(registries.requests().arb).toBe(2);
     } finally {
       await http.close();
       await registries.close();
