@@ -102,7 +102,8 @@ datasetOptions(program.command('serve'))
     log(`serving ${dir}; sync it with:`);
     process.stdout.write(
       `VERRA_BASE_URL=${registries.baseUrls.verra} GOLD_STANDARD_BASE_URL=${registries.baseUrls['gold-standard']} CAR_BASE_URL=${registries.baseUrls.car} ` +
-        'GOLD_STANDARD_ENABLED=true HTTP_REQUESTS_PER_SECOND=1000 npm run hub -- sync --program verra   (then --program gold-standard, --program car)\n',
+        `ACR_BASE_URL=${registries.baseUrls.acr} ART_TREES_BASE_URL=${registries.baseUrls['art-trees']} ` +
+        'GOLD_STANDARD_ENABLED=true HTTP_REQUESTS_PER_SECOND=1000 npm run hub -- sync --program verra   (then --program gold-standard, --program car, --program acr, --program art-trees)\n',
     );
     process.once('SIGINT', () => void registries.close());
   });

@@ -9,6 +9,8 @@
  *   <dir>/verra/{projects,transactions}.csv
  *   <dir>/gold-standard/{projects,issuances,retirements}.csv, api-{projects,credits}.ndjson
  *   <dir>/climate-action-reserve/{projects,issuances,retirements,cancellations}.csv (APX report exports)
+ *   <dir>/american-carbon-registry/{projects,issuances,retirements,cancellations}.csv (APX report exports)
+ *   <dir>/art-trees/{projects,issuances,retirements,cancellations}.csv (APX report exports)
  *   <dir>/manifest.json   sizes, parameters, planted duplicates
  *
  * Rows are written as they are made; memory holds a few numbers per project (and the name of
@@ -17,6 +19,8 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeAcr } from './acr.ts';
+import { writeArtTrees } from './art-trees.ts';
 import { writeCar } from './car.ts';
 import { loadFixtures } from './fixtures.ts';
 import { goldStandardCategories, writeGoldStandard } from './gold-standard.ts';
@@ -29,6 +33,10 @@ export const marketSizes: PlannedSizes = {
   verra: { projects: 5_245, blockRows: 319_336 },
   goldStandard: { projects: 4_141, apiBlocks: 182_989 },
   car: { projects: 1_277, issuanceRows: 5_170, retirementRows: 11_044, cancellationRows: 2_277 },
+  /** GreenTrace's issued blocks, retirements and cancellations (§4.2). */
+  acr: { projects: 994, issuanceBlocks: 3_358, retirementRows: 10_724, cancellationRows: 1_358 },
+  /** 30 programs; rows: the fixtures' 11 / 8 / 3 (which look complete, §4.4) scaled by 30/28. */
+  artTrees: { projects: 30, issuanceRows: 12, retirementRows: 9, cancellationRows: 3 },
 };
 
 /** Scale 1 is this fraction of the market; `--scale 100` is the market. */
@@ -53,6 +61,10 @@ export const defaultDataRoot = resolve(import.meta.dirname, '..', '.data');
 /** CAR's folder in a data set: its folder in test/fixtures/registries, so `hub sync --from-dir` finds it. */
 export const carFolder = 'climate-action-reserve';
 
+/** ACR's and ART TREES' folders in a data set, as in test/fixtures/registries. */
+export const acrFolder = 'american-carbon-registry';
+export const artTreesFolder = 'art-trees';
+
 export function datasetDir(root: string, scale: number, seed: number): string {
   return join(root, `scale-${scale}-seed-${seed}`);
 }
@@ -67,6 +79,18 @@ export function plannedSizes(scale: number): PlannedSizes {
       issuanceRows: size(marketSizes.car.issuanceRows),
       retirementRows: size(marketSizes.car.retirementRows),
       cancellationRows: size(marketSizes.car.cancellationRows),
+    },
+    acr: {
+      projects: size(marketSizes.acr.projects),
+      issuanceBlocks: size(marketSizes.acr.issuanceBlocks),
+      retirementRows: size(marketSizes.acr.retirementRows),
+      cancellationRows: size(marketSizes.acr.cancellationRows),
+    },
+    artTrees: {
+      projects: size(marketSizes.artTrees.projects),
+      issuanceRows: size(marketSizes.artTrees.issuanceRows),
+      retirementRows: size(marketSizes.artTrees.retirementRows),
+      cancellationRows: size(marketSizes.artTrees.cancellationRows),
     },
   };
 }
@@ -101,6 +125,8 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
   await mkdir(join(dir, 'verra'), { recursive: true });
   await mkdir(join(dir, 'gold-standard'), { recursive: true });
   await mkdir(join(dir, carFolder), { recursive: true });
+  await mkdir(join(dir, acrFolder), { recursive: true });
+  await mkdir(join(dir, artTreesFolder), { recursive: true });
   const fixtures = loadFixtures(options.fixturesDir);
   const random = new Random(options.seed);
 
@@ -129,6 +155,9 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     fixtures: fixtures.car,
     ...planned.car,
   });
+  // Forked after CAR, so adding ACR and ART TREES left the other registries' output as it was.
+  const acr = await writeAcr({ dir: join(dir, acrFolder), random: random.fork('acr'), fixtures: fixtures.acr, ...planned.acr });
+  const artTrees = await writeArtTrees({ dir: join(dir, artTreesFolder), random: random.fork('art-trees'), fixtures: fixtures.artTrees, ...planned.artTrees });
 
   const manifest: Manifest = {
     generatorVersion,
@@ -137,13 +166,15 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     baseFraction,
     requested: { duplicates, serialOverlaps },
     planned,
-    counts: { verra: verra.counts, goldStandard: goldStandard.counts, car: car.counts },
+    counts: { verra: verra.counts, goldStandard: goldStandard.counts, car: car.counts, acr: acr.counts, artTrees: artTrees.counts },
     duplicates: goldStandard.duplicates,
     serialOverlaps: verra.serialOverlaps,
     layout: {
       verra: ['projects.csv', 'transactions.csv'],
       'gold-standard': ['projects.csv', 'issuances.csv', 'retirements.csv', 'api-projects.ndjson', 'api-credits.ndjson'],
       [carFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'],
+      [acrFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'],
+      [artTreesFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'],
     },
     generatedAt: new Date().toISOString(),
     seconds: Math.round((performance.now() - started) / 100) / 10,

@@ -13,13 +13,19 @@
  *   the CSRF token and session cookie, then the POST download), pointed at the generated
  *   report exports. It serves them as UTF-8 text, as the connector tests do; the files on disk
  *   are Windows-1252, as APX writes them.
+ * - ACR and ART TREES: the test emulation's ICE GreenTrace API (`greenTraceRoutes`), one server
+ *   per tenant (`ACR_REGISTRY`, `ART_REGISTRY`), with the book the emulation builds from the
+ *   generated APX exports (`acrGreenTraceBook(dir)`, `artGreenTraceBook(dir)`). The book is held
+ *   in memory: ACR at market size is about 17,000 ledger rows.
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { acrGreenTraceBook, greenTraceRoutes } from '../../test/support/connectors/acr.ts';
+import { artGreenTraceBook } from '../../test/support/connectors/art-trees.ts';
 import { carRoutes } from '../../test/support/connectors/car.ts';
 import { startRegistryServer, verraRoutes, type RegistryServer, type Route } from '../../test/support/registry-server.ts';
-import { carFolder } from '../generate/generate.ts';
+import { acrFolder, artTreesFolder, carFolder } from '../generate/generate.ts';
 
 /** Page sizes of the Gold Standard API (registries.md §3.1): projects clamp to 150, credits above 25 get a 403. */
 const maxProjectsPage = 150;
@@ -27,7 +33,7 @@ const maxCreditsPage = 25;
 
 export interface BenchRegistries {
   /** Base URL per program id, for `SyncSource.baseUrl` (or `<PROGRAM>_BASE_URL`). */
-  baseUrls: { verra: string; 'gold-standard': string; car: string };
+  baseUrls: { verra: string; 'gold-standard': string; car: string; acr: string; 'art-trees': string };
   /** Requests served so far, per program. */
   requests(): Record<string, number>;
   close(): Promise<void>;
@@ -39,13 +45,21 @@ export async function startBenchRegistries(datasetDir: string): Promise<BenchReg
     servers.push(['verra', await startRegistryServer(verraRoutes(join(datasetDir, 'verra')))]);
     servers.push(['gold-standard', await startRegistryServer(await goldStandardApiRoutes(join(datasetDir, 'gold-standard')))]);
     servers.push(['car', await startRegistryServer(carRoutes(join(datasetDir, carFolder)))]);
+    servers.push(['acr', await startRegistryServer(greenTraceRoutes('ACR_REGISTRY', acrGreenTraceBook(join(datasetDir, acrFolder))))]);
+    servers.push(['art-trees', await startRegistryServer(greenTraceRoutes('ART_REGISTRY', artGreenTraceBook(join(datasetDir, artTreesFolder))))]);
   } catch (error) {
     await Promise.all(servers.map(([, server]) => server.close()));
     throw error;
   }
   const byProgram = Object.fromEntries(servers);
   return {
-    baseUrls: { verra: byProgram.verra!.baseUrl, 'gold-standard': byProgram['gold-standard']!.baseUrl, car: byProgram.car!.baseUrl },
+    baseUrls: {
+      verra: byProgram.verra!.baseUrl,
+      'gold-standard': byProgram['gold-standard']!.baseUrl,
+      car: byProgram.car!.baseUrl,
+      acr: byProgram.acr!.baseUrl,
+      'art-trees': byProgram['art-trees']!.baseUrl,
+    },
     requests: () => Object.fromEntries(servers.map(([program, server]) => [program, server.requests.length])),
     async close() {
       await Promise.all(servers.map(([, server]) => server.close()));
