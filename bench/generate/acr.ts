@@ -21,8 +21,9 @@
  * - the issuance rows: §12 counts GreenTrace's issued blocks (3,358), and the emulation makes
  *   one block per row plus one per row with buffer pool units, so the rows are the blocks less
  *   the buffer rows, with buffer rows in the fixtures' share (10 of 100 rows). The buffer rows
- *   go to projects whose fixture rows have buffer units; when those projects have fewer rows
- *   than that (tiny scales), fewer blocks are written, and the manifest says how many;
+ *   go to projects whose fixture rows have buffer units; when those drew fewer rows than that,
+ *   rows move to them from the other projects. Only a data set with no such project (none at
+ *   scale 1 or more) would have fewer blocks, and the manifest says how many;
  * - conversions are 1,166 of 1,358 cancellations (§4.2); the others are removals (`Removal of
  *   credits from the registry`, the fixtures' details) of the same compliance batches, before
  *   the conversion in the batch as the fixtures show (ACR806: units 1–33 removed, 34–74,424
@@ -161,8 +162,20 @@ export async function writeAcr(plan: AcrPlan): Promise<{ counts: AcrCounts }> {
     if (buffered.length > 0 && position >= 0) templateOf[position] = random.pick(buffered);
   }
   const issuanceBudgets = allocate(issuanceRows, issuing.map(() => rowsPerProject.draw(random)), random);
+  // When the buffered projects drew fewer rows than there are buffer rows to place, rows move to
+  // them from the others (one at a time, from projects keeping at least one), so the blocks come
+  // out as planned.
+  const bufferable = issuing.flatMap((_, position) => (templateOf[position]!.bufferShare > 0 ? [position] : []));
+  const capacity = () => bufferable.reduce((sum, position) => sum + issuanceBudgets[position]!, 0);
+  let donors = issuing.flatMap((_, position) => (templateOf[position]!.bufferShare > 0 || issuanceBudgets[position]! < 2 ? [] : [position]));
+  while (bufferable.length > 0 && capacity() < bufferTarget && donors.length > 0) {
+    const donor = random.pick(donors);
+    issuanceBudgets[donor]! -= 1;
+    issuanceBudgets[random.pick(bufferable)]! += 1;
+    if (issuanceBudgets[donor]! < 2) donors = donors.filter((position) => position !== donor);
+  }
   const bufferBudgets = allocateWithin(
-    Math.min(bufferTarget, issuing.reduce((sum, _, position) => sum + (templateOf[position]!.bufferShare > 0 ? issuanceBudgets[position]! : 0), 0)),
+    Math.min(bufferTarget, capacity()),
     issuing.map((_, position) => (templateOf[position]!.bufferShare > 0 ? issuanceBudgets[position]! : 0)),
     random,
   );
