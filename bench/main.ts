@@ -101,8 +101,9 @@ datasetOptions(program.command('serve'))
     const registries = await startBenchRegistries(dir);
     log(`serving ${dir}; sync it with:`);
     process.stdout.write(
-      `VERRA_BASE_URL=${registries.baseUrls.verra} GOLD_STANDARD_BASE_URL=${registries.baseUrls['gold-standard']} CAR_BASE_URL=${registries.baseUrls.car} ARB_BASE_URL=${registries.baseUrls.arb} ` +
-        'GOLD_STANDARD_ENABLED=true HTTP_REQUESTS_PER_SECOND=1000 npm run hub -- sync --program verra   (then --program gold-standard, --program car, --program arb)\n',
+      `VERRA_BASE_URL=${registries.baseUrls.verra} GOLD_STANDARD_BASE_URL=${registries.baseUrls['gold-standard']} CAR_BASE_URL=${registries.baseUrls.car} ` +
+        `ACR_BASE_URL=${registries.baseUrls.acr} ART_TREES_BASE_URL=${registries.baseUrls['art-trees']} ARB_BASE_URL=${registries.baseUrls.arb} ` +
+        'GOLD_STANDARD_ENABLED=true HTTP_REQUESTS_PER_SECOND=1000 npm run hub -- sync --program verra   (then --program gold-standard, --program car, --program acr, --program art-trees, --program arb)\n',
     );
     process.once('SIGINT', () => void registries.close());
   });

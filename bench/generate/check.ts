@@ -8,7 +8,9 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { acr } from '../../connectors/acr/index.ts';
 import { arb } from '../../connectors/arb/index.ts';
+import { artTrees } from '../../connectors/art-trees/index.ts';
 import { car } from '../../connectors/car/index.ts';
 import type { Connector, CreditKind, RawRecord } from '../../connectors/contract.ts';
 import { goldStandard } from '../../connectors/gold-standard/index.ts';
@@ -17,7 +19,7 @@ import { verra } from '../../connectors/verra/index.ts';
 import { categorize } from '../../src/reference/categories.ts';
 import { arbFolder } from './arb.ts';
 import { checkArbConversions } from './arb-check.ts';
-import { carFolder } from './generate.ts';
+import { acrFolder, artTreesFolder, carFolder } from './generate.ts';
 import type { Manifest } from './manifest.ts';
 
 export interface CheckReport {
@@ -78,13 +80,18 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
     { label: 'gold-standard (CSV)', connector: goldStandard, records: goldStandard.readExports(join(dir, 'gold-standard')), disjoint: ['issuance'] },
     { label: 'gold-standard (API)', connector: goldStandard, records: goldStandardApiRecords(dir), disjoint: [] },
     { label: 'car (APX CSV)', connector: car, records: car.readExports(join(dir, carFolder)), disjoint: ['retirement', 'cancellation'] },
+    { label: 'acr (APX CSV)', connector: acr, records: acr.readExports(join(dir, acrFolder)), disjoint: ['retirement', 'cancellation'] },
+    { label: 'art-trees (APX CSV)', connector: artTrees, records: artTrees.readExports(join(dir, artTreesFolder)), disjoint: ['retirement', 'cancellation'] },
     // ARB's credits carry no serials: of the checks above only the balance applies.
     { label: 'arb (issuance table)', connector: arb, records: arb.readExports(join(dir, arbFolder)), disjoint: ['retirement', 'cancellation'] },
   ];
+  // ACR issuance rows with buffer pool units: GreenTrace lists each as two issued blocks.
+  let acrBufferRows = 0;
   for (const { label, connector, records, disjoint } of sources) {
     let count = 0;
     for await (const record of records) {
       count += 1;
+      if (connector === acr && record.sourceKind === 'issuances' && Number(record.payload['Credits Issued to Buffer Pool']) > 0) acrBufferRows += 1;
       const result = connector.normalize(record);
       if (!result.ok) {
         report.rejected.push({ source: label, naturalKey: record.naturalKey, ...result.rejection, detail: result.rejection.detail });
@@ -127,10 +134,16 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
     'gold-standard (CSV)': manifest.counts.goldStandard.projects + manifest.counts.goldStandard.issuanceRows + manifest.counts.goldStandard.retirementRows,
     'gold-standard (API)': manifest.counts.goldStandard.projects + manifest.counts.goldStandard.apiBlocks,
     'car (APX CSV)': manifest.counts.car.projects + manifest.counts.car.issuanceRows + manifest.counts.car.retirementRows + manifest.counts.car.cancellationRows,
+    'acr (APX CSV)': manifest.counts.acr.projects + manifest.counts.acr.issuanceRows + manifest.counts.acr.retirementRows + manifest.counts.acr.cancellationRows,
+    'art-trees (APX CSV)':
+      manifest.counts.artTrees.projects + manifest.counts.artTrees.issuanceRows + manifest.counts.artTrees.retirementRows + manifest.counts.artTrees.cancellationRows,
     'arb (issuance table)': manifest.counts.arb.issuanceRows,
   };
   for (const [label, count] of Object.entries(expected)) {
     if (report.records[label] !== count) report.problems.push(`${label}: read ${report.records[label]} records, the manifest says ${count}`);
+  }
+  if (manifest.counts.acr.issuanceRows + acrBufferRows !== manifest.counts.acr.issuanceBlocks) {
+    report.problems.push(`acr: ${manifest.counts.acr.issuanceRows} issuance rows and ${acrBufferRows} with buffer pool units are not the manifest's ${manifest.counts.acr.issuanceBlocks} GreenTrace blocks`);
   }
   for (const [key, { issued, used }] of balances) {
     if (used > issued) report.problems.push(`${key}: ${used} units retired or cancelled, ${issued} issued`);

@@ -24,8 +24,27 @@ export interface Fixtures {
   verra: { projects: FixtureTable; transactions: FixtureTable };
   goldStandard: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
   car: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable; cancellations: FixtureTable };
+  acr: ApxFixtureTables;
+  artTrees: ApxFixtureTables;
   /** ARB's issuance table: the data sheet of the workbook, as the bundled snapshot CSV. */
   arb: { issuances: FixtureTable };
+}
+
+/** The four APX report exports of a registry's fixture folder. */
+export interface ApxFixtureTables {
+  projects: FixtureTable;
+  issuances: FixtureTable;
+  retirements: FixtureTable;
+  cancellations: FixtureTable;
+}
+
+function apxTables(dir: string): ApxFixtureTables {
+  return {
+    projects: readTable(join(dir, 'projects.csv')),
+    issuances: readTable(join(dir, 'issuances.csv')),
+    retirements: readTable(join(dir, 'retirements.csv')),
+    cancellations: readTable(join(dir, 'cancellations.csv')),
+  };
 }
 
 export const defaultFixturesDir = 'test/fixtures/registries';
@@ -47,6 +66,8 @@ export function loadFixtures(dir = defaultFixturesDir): Fixtures {
       retirements: readTable(join(dir, 'climate-action-reserve', 'retirements.csv')),
       cancellations: readTable(join(dir, 'climate-action-reserve', 'cancellations.csv')),
     },
+    acr: apxTables(join(dir, 'american-carbon-registry')),
+    artTrees: apxTables(join(dir, 'art-trees')),
     arb: { issuances: readTable(join(dir, 'arb', 'nc-arboc_issuance_sheet3.csv')) },
   };
 }

@@ -10,6 +10,8 @@
  *   <dir>/gold-standard/{projects,issuances,retirements}.csv, api-{projects,credits}.ndjson
  *   <dir>/climate-action-reserve/{projects,issuances,retirements,cancellations}.csv (APX report exports)
  *   <dir>/arb/nc-arboc_issuance_sheet3.csv   ARB's issuance table (the workbook's data sheet), from the registries' conversions
+ *   <dir>/american-carbon-registry/{projects,issuances,retirements,cancellations}.csv (APX report exports)
+ *   <dir>/art-trees/{projects,issuances,retirements,cancellations}.csv (APX report exports)
  *   <dir>/manifest.json   sizes, parameters, planted duplicates
  *
  * Rows are written as they are made; memory holds a few numbers per project (and the name of
@@ -20,6 +22,8 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { arbFolder, arbSheetFile, writeArb } from './arb.ts';
 import { oprFoldersIn, readCompliancePrograms } from './arb-sources.ts';
+import { writeAcr } from './acr.ts';
+import { writeArtTrees } from './art-trees.ts';
 import { writeCar } from './car.ts';
 import { loadFixtures } from './fixtures.ts';
 import { goldStandardCategories, writeGoldStandard } from './gold-standard.ts';
@@ -33,6 +37,10 @@ export const marketSizes: PlannedSizes = {
   goldStandard: { projects: 4_141, apiBlocks: 182_989 },
   car: { projects: 1_277, issuanceRows: 5_170, retirementRows: 11_044, cancellationRows: 2_277 },
   arb: { issuanceRows: 1_918 },
+  /** GreenTrace's issued blocks, retirements and cancellations (§4.2). */
+  acr: { projects: 994, issuanceBlocks: 3_358, retirementRows: 10_724, cancellationRows: 1_358 },
+  /** 30 programs; rows: the fixtures' 11 / 8 / 3 (which look complete, §4.4) scaled by 30/28. */
+  artTrees: { projects: 30, issuanceRows: 12, retirementRows: 9, cancellationRows: 3 },
 };
 
 /** Scale 1 is this fraction of the market; `--scale 100` is the market. */
@@ -57,6 +65,10 @@ export const defaultDataRoot = resolve(import.meta.dirname, '..', '.data');
 /** CAR's folder in a data set: its folder in test/fixtures/registries, so `hub sync --from-dir` finds it. */
 export const carFolder = 'climate-action-reserve';
 
+/** ACR's and ART TREES' folders in a data set, as in test/fixtures/registries. */
+export const acrFolder = 'american-carbon-registry';
+export const artTreesFolder = 'art-trees';
+
 export function datasetDir(root: string, scale: number, seed: number): string {
   return join(root, `scale-${scale}-seed-${seed}`);
 }
@@ -73,6 +85,18 @@ export function plannedSizes(scale: number): PlannedSizes {
       cancellationRows: size(marketSizes.car.cancellationRows),
     },
     arb: { issuanceRows: size(marketSizes.arb.issuanceRows) },
+    acr: {
+      projects: size(marketSizes.acr.projects),
+      issuanceBlocks: size(marketSizes.acr.issuanceBlocks),
+      retirementRows: size(marketSizes.acr.retirementRows),
+      cancellationRows: size(marketSizes.acr.cancellationRows),
+    },
+    artTrees: {
+      projects: size(marketSizes.artTrees.projects),
+      issuanceRows: size(marketSizes.artTrees.issuanceRows),
+      retirementRows: size(marketSizes.artTrees.retirementRows),
+      cancellationRows: size(marketSizes.artTrees.cancellationRows),
+    },
   };
 }
 
@@ -107,6 +131,8 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
   await mkdir(join(dir, 'gold-standard'), { recursive: true });
   await mkdir(join(dir, carFolder), { recursive: true });
   await mkdir(join(dir, arbFolder), { recursive: true });
+  await mkdir(join(dir, acrFolder), { recursive: true });
+  await mkdir(join(dir, artTreesFolder), { recursive: true });
   const fixtures = loadFixtures(options.fixturesDir);
   const random = new Random(options.seed);
 
@@ -135,8 +161,11 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     fixtures: fixtures.car,
     ...planned.car,
   });
-  // ARB's table is the registries' conversions, so it is written after them (ACR's too, once
-  // its generator is there), from what they wrote; its fork comes after theirs.
+  // Forked after CAR, so adding ACR and ART TREES left the other registries' output as it was.
+  const acr = await writeAcr({ dir: join(dir, acrFolder), random: random.fork('acr'), fixtures: fixtures.acr, ...planned.acr });
+  const artTrees = await writeArtTrees({ dir: join(dir, artTreesFolder), random: random.fork('art-trees'), fixtures: fixtures.artTrees, ...planned.artTrees });
+  // ARB's table is the offset registries' conversions (CAR's and ACR's), so it is written after
+  // them, from what they wrote; its fork comes after theirs.
   const arb = await writeArb({
     dir: join(dir, arbFolder),
     random: random.fork('arb'),
@@ -151,7 +180,7 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     baseFraction,
     requested: { duplicates, serialOverlaps },
     planned,
-    counts: { verra: verra.counts, goldStandard: goldStandard.counts, car: car.counts, arb: arb.counts },
+    counts: { verra: verra.counts, goldStandard: goldStandard.counts, car: car.counts, acr: acr.counts, artTrees: artTrees.counts, arb: arb.counts },
     duplicates: goldStandard.duplicates,
     serialOverlaps: verra.serialOverlaps,
     layout: {
@@ -159,6 +188,8 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
       'gold-standard': ['projects.csv', 'issuances.csv', 'retirements.csv', 'api-projects.ndjson', 'api-credits.ndjson'],
       [carFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'],
       [arbFolder]: [arbSheetFile],
+      [acrFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'],
+      [artTreesFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'],
     },
     generatedAt: new Date().toISOString(),
     seconds: Math.round((performance.now() - started) / 100) / 10,

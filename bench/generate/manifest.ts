@@ -16,6 +16,9 @@ export interface PlannedSizes {
   car: { projects: number; issuanceRows: number; retirementRows: number; cancellationRows: number };
   /** §12's market size scaled, for comparison: ARB's rows follow the registries' conversions (bench/generate/arb.ts). */
   arb: { issuanceRows: number };
+  /** ACR: GreenTrace issued blocks (issuance rows plus rows with buffer pool units) and APX ledger rows. */
+  acr: { projects: number; issuanceBlocks: number; retirementRows: number; cancellationRows: number };
+  artTrees: { projects: number; issuanceRows: number; retirementRows: number; cancellationRows: number };
 }
 
 export interface VerraCounts {
@@ -50,6 +53,41 @@ export interface CarCounts {
   cancellationRows: number;
   /** Serial batches (namespaces) the issuance rows were issued as. */
   batches: number;
+  issuedUnits: number;
+  retiredUnits: number;
+  cancelledUnits: number;
+}
+
+export interface AcrCounts {
+  projects: number;
+  issuingProjects: number;
+  /** Issuing projects whose units are ARB or Ecology eligible: their units are the ones cancelled (converted or removed). */
+  complianceProjects: number;
+  /** Rows of issuances.csv (no serials; each row is one serial batch, two with buffer pool units). */
+  issuanceRows: number;
+  /** Issuance rows with `Credits Issued to Buffer Pool`. */
+  bufferRows: number;
+  /** Blocks of GreenTrace's issued ledger as the emulation serves them: issuance rows plus buffer rows. */
+  issuanceBlocks: number;
+  retirementRows: number;
+  cancellationRows: number;
+  /** Cancellations that convert units to ARB or Ecology offset credits (the others are removals). */
+  conversionRows: number;
+  batches: number;
+  issuedUnits: number;
+  retiredUnits: number;
+  cancelledUnits: number;
+}
+
+export interface ArtTreesCounts {
+  projects: number;
+  issuingProjects: number;
+  /** Rows of issuances.csv: each one issued block of GreenTrace's ledger, of one or two serial batches. */
+  issuanceRows: number;
+  retirementRows: number;
+  cancellationRows: number;
+  batches: number;
+  /** `Credits Verified` of the issuance rows (the buffer deposit is not the program's). */
   issuedUnits: number;
   retiredUnits: number;
   cancelledUnits: number;
@@ -130,7 +168,7 @@ export interface Manifest {
   /** Planted duplicates asked for (fewer are planted when too few issuing Verra projects have a category Gold Standard lists). */
   requested: { duplicates: number; serialOverlaps: number };
   planned: PlannedSizes;
-  counts: { verra: VerraCounts; goldStandard: GoldStandardCounts; car: CarCounts; arb: ArbCounts };
+  counts: { verra: VerraCounts; goldStandard: GoldStandardCounts; car: CarCounts; acr: AcrCounts; artTrees: ArtTreesCounts; arb: ArbCounts };
   duplicates: CrossProgramDuplicate[];
   serialOverlaps: SerialOverlap[];
   /** Folders, laid out like test/fixtures/registries (`hub sync --from-dir`). */

@@ -10,7 +10,9 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
+import { acr } from '../../connectors/acr/index.ts';
 import { arb } from '../../connectors/arb/index.ts';
+import { artTrees } from '../../connectors/art-trees/index.ts';
 import { car } from '../../connectors/car/index.ts';
 import type { Connector, RawRecord } from '../../connectors/contract.ts';
 import { goldStandard } from '../../connectors/gold-standard/index.ts';
@@ -26,7 +28,7 @@ import { bareCredits, bareProjects, bareRawRecords, copyIntoPglite, copyIntoPost
 import { NormalizedRows, rawRecordRows } from './rows.ts';
 
 /** The programs the generator writes, in the order a sync runs them. */
-export const benchConnectors: readonly Connector[] = [verra, goldStandard, car, arb];
+export const benchConnectors: readonly Connector[] = [verra, goldStandard, car, acr, artTrees, arb];
 
 export type BaseUrls = Record<string, string>;
 

@@ -16,15 +16,21 @@
  * - ARB: the test emulation's route (`arbRoutes`: the page linking the workbook, then the
  *   workbook), with the workbook built once at start from the generated data sheet by the
  *   emulation's `buildArbWorkbook` (the data set holds the sheet as CSV, bench/generate/arb.ts).
+ * - ACR and ART TREES: the test emulation's ICE GreenTrace API (`greenTraceRoutes`), one server
+ *   per tenant (`ACR_REGISTRY`, `ART_REGISTRY`), with the book the emulation builds from the
+ *   generated APX exports (`acrGreenTraceBook(dir)`, `artGreenTraceBook(dir)`). The book is held
+ *   in memory: ACR at market size is about 17,000 ledger rows.
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { arbRoutes, buildArbWorkbook, readArbCsv } from '../../test/support/connectors/arb.ts';
+import { acrGreenTraceBook, greenTraceRoutes } from '../../test/support/connectors/acr.ts';
+import { artGreenTraceBook } from '../../test/support/connectors/art-trees.ts';
 import { carRoutes } from '../../test/support/connectors/car.ts';
 import { startRegistryServer, verraRoutes, type RegistryServer, type Route } from '../../test/support/registry-server.ts';
 import { arbFolder, arbSheetFile } from '../generate/arb.ts';
-import { carFolder } from '../generate/generate.ts';
+import { acrFolder, artTreesFolder, carFolder } from '../generate/generate.ts';
 
 /** Page sizes of the Gold Standard API (registries.md §3.1): projects clamp to 150, credits above 25 get a 403. */
 const maxProjectsPage = 150;
@@ -32,7 +38,7 @@ const maxCreditsPage = 25;
 
 export interface BenchRegistries {
   /** Base URL per program id, for `SyncSource.baseUrl` (or `<PROGRAM>_BASE_URL`). */
-  baseUrls: { verra: string; 'gold-standard': string; car: string; arb: string };
+  baseUrls: { verra: string; 'gold-standard': string; car: string; acr: string; 'art-trees': string; arb: string };
   /** Requests served so far, per program. */
   requests(): Record<string, number>;
   close(): Promise<void>;
@@ -44,6 +50,8 @@ export async function startBenchRegistries(datasetDir: string): Promise<BenchReg
     servers.push(['verra', await startRegistryServer(verraRoutes(join(datasetDir, 'verra')))]);
     servers.push(['gold-standard', await startRegistryServer(await goldStandardApiRoutes(join(datasetDir, 'gold-standard')))]);
     servers.push(['car', await startRegistryServer(carRoutes(join(datasetDir, carFolder)))]);
+    servers.push(['acr', await startRegistryServer(greenTraceRoutes('ACR_REGISTRY', acrGreenTraceBook(join(datasetDir, acrFolder))))]);
+    servers.push(['art-trees', await startRegistryServer(greenTraceRoutes('ART_REGISTRY', artGreenTraceBook(join(datasetDir, artTreesFolder))))]);
     const arbSheet = readArbCsv(join(datasetDir, arbFolder, arbSheetFile));
     servers.push(['arb', await startRegistryServer(arbRoutes(await buildArbWorkbook(arbSheet), arbSheet))]);
   } catch (error) {
@@ -56,6 +64,8 @@ export async function startBenchRegistries(datasetDir: string): Promise<BenchReg
       verra: byProgram.verra!.baseUrl,
       'gold-standard': byProgram['gold-standard']!.baseUrl,
       car: byProgram.car!.baseUrl,
+      acr: byProgram.acr!.baseUrl,
+      'art-trees': byProgram['art-trees']!.baseUrl,
       arb: byProgram.arb!.baseUrl,
     },
     requests: () => Object.fromEntries(servers.map(([program, server]) => [program, server.requests.length])),

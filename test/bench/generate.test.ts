@@ -12,14 +12,15 @@ import { checkArbConversions } from '../../bench/generate/arb-check.ts';
 import { readCompliancePrograms } from '../../bench/generate/arb-sources.ts';
 import { checkDataset, type CheckReport } from '../../bench/generate/check.ts';
 import { loadFixtures } from '../../bench/generate/fixtures.ts';
-import { carFolder, ensureDataset, plannedSizes } from '../../bench/generate/generate.ts';
+import { acrFolder, artTreesFolder, carFolder, ensureDataset, plannedSizes } from '../../bench/generate/generate.ts';
 import type { Manifest } from '../../bench/generate/manifest.ts';
 import { Random } from '../../bench/generate/random.ts';
 import { startBenchRegistries } from '../../bench/serve/registries.ts';
 import { acr } from '../../connectors/acr/index.ts';
 import { arb } from '../../connectors/arb/index.ts';
+import { artTrees } from '../../connectors/art-trees/index.ts';
 import { car } from '../../connectors/car/index.ts';
-import type { NormalizedCredit, RawRecord } from '../../connectors/contract.ts';
+import type { Connector, NormalizedCredit, RawRecord } from '../../connectors/contract.ts';
 import { HttpClient } from '../../connectors/http.ts';
 import { silentLogger } from '../../src/logger.ts';
 
@@ -47,6 +48,7 @@ const exportFiles = [
   'gold-standard/issuances.csv',
   'gold-standard/api-credits.ndjson',
   ...['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'].map((file) => `${carFolder}/${file}`),
+  ...[acrFolder, artTreesFolder].flatMap((folder) => ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'].map((file) => `${folder}/${file}`)),
 ];
 const digest = async (folder: string) => Promise.all(exportFiles.map(async (file) => createHash('sha256').update(await readFile(join(folder, file))).digest('hex')));
 
@@ -178,27 +180,34 @@ describe('the scale generator, ARB issuance table', () => {
     expect(text.split('\n').length - 2).toBe(issuanceRows);
     expect(records).toHaveLength(issuanceRows);
     expect(creditRows + zeroCreditRows).toBe(issuanceRows);
-    expect(fromRegistry).toEqual({ car: creditRows });
-    expect(text.split('\n')[1]).toMatch(/^CA(FR|LS|OD|MM)\d{4},CAR\d+,1,(Forest|Livestock|ODS|MMC),COP,\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}\.0,\d+\.0,/);
+    // Both offset registries' conversions are in the table, and nothing else.
+    expect(Object.keys(fromRegistry).sort()).toEqual(['acr', 'car']);
+    expect(Object.values(fromRegistry).reduce((a, b) => a + b, 0)).toBe(creditRows);
+    expect(text.split('\n')[1]).toMatch(/^CA(FR|LS|OD|MM)\d{4},(CAR|ACR)\d+,1,(Forest|Livestock|ODS|MMC),COP,\d{4}-\d{2}-\d{2},\d{4}-\d{2}-\d{2},\d{4}\.0,\d+\.0,/);
     expect(manifest.layout[arbFolder]).toEqual([arbSheetFile]);
   });
 
-  it('issues, per CAR project and vintage, exactly the units CAR cancelled for ARB, under the CARB id CAR lists', async () => {
+  it('issues, per CAR and ACR project and vintage, exactly the units the registry cancelled for ARB, under the CARB id it lists', async () => {
     expect(await checkArbConversions(dir)).toEqual([]);
-    const carRecords = await collect(car.readExports(join(dir, carFolder)));
     const converted = new Map<string, number>();
     const arbIdOf = new Map<string, string>();
-    for (const record of carRecords) {
-      const result = car.normalize(record);
-      if (!result.ok) continue;
-      for (const project of result.projects) {
-        const reference = project.crossReferences.find((candidate) => candidate.programId === 'arb');
-        if (reference) arbIdOf.set(project.registryProjectId, reference.registryProjectId);
-      }
-      for (const credit of result.credits) {
-        if (credit.kind !== 'cancellation' || credit.attributes.convertedToProgram !== 'arb') continue;
-        const key = `${credit.registryProjectId} ${credit.vintageYear}`;
-        converted.set(key, (converted.get(key) ?? 0) + credit.quantity);
+    const registries: [Connector, string][] = [
+      [car, carFolder],
+      [acr, acrFolder],
+    ];
+    for (const [connector, folder] of registries) {
+      for (const record of await collect(connector.readExports(join(dir, folder)))) {
+        const result = connector.normalize(record);
+        if (!result.ok) continue;
+        for (const project of result.projects) {
+          const reference = project.crossReferences.find((candidate) => candidate.programId === 'arb');
+          if (reference) arbIdOf.set(project.registryProjectId, reference.registryProjectId);
+        }
+        for (const credit of result.credits) {
+          if (credit.kind !== 'cancellation' || credit.attributes.convertedToProgram !== 'arb') continue;
+          const key = `${credit.registryProjectId} ${credit.vintageYear}`;
+          converted.set(key, (converted.get(key) ?? 0) + credit.quantity);
+        }
       }
     }
     const issued = new Map<string, number>();
@@ -263,5 +272,166 @@ describe('the scale generator, ARB issuance table', () => {
       await http.close();
       await registries.close();
     }
+  });
+});
+
+/** Credits of records normalized by `connector` (rejected records give none). */
+function creditsOf(connector: Connector, records: readonly RawRecord[]): NormalizedCredit[] {
+  return records.flatMap((record) => {
+    const result = connector.normalize(record);
+    return result.ok ? result.credits : [];
+  });
+}
+
+/** Retired and cancelled slices that overlap inside a serial namespace, and project vintages using more than was issued. */
+function ledgerFaults(credits: readonly NormalizedCredit[]): { overlaps: string[]; overdrawn: string[] } {
+  const byNamespace = new Map<string, [number, number][]>();
+  for (const { kind, serialBlock } of credits) {
+    if (kind === 'issuance' || serialBlock === null) continue;
+    const ranges = byNamespace.get(serialBlock.namespace) ?? [];
+    ranges.push([serialBlock.firstUnit, serialBlock.lastUnit]);
+    byNamespace.set(serialBlock.namespace, ranges);
+  }
+  const overlaps: string[] = [];
+  for (const [namespace, ranges] of byNamespace) {
+    ranges.sort((a, b) => a[0] - b[0]);
+    ranges.slice(1).forEach((range, index) => {
+      if (range[0] <= ranges[index]![1]) overlaps.push(`${namespace} ${range[0]}`);
+    });
+  }
+  const totals = new Map<string, { issued: number; used: number }>();
+  for (const credit of credits) {
+    const key = `${credit.registryProjectId} ${credit.vintageYear}`;
+    const entry = totals.get(key) ?? { issued: 0, used: 0 };
+    if (credit.kind === 'issuance') entry.issued += credit.quantity;
+    else entry.used += credit.quantity;
+    totals.set(key, entry);
+  }
+  return { overlaps, overdrawn: [...totals].filter(([, { issued, used }]) => used > issued).map(([key]) => key) };
+}
+
+const unitsOf = (credits: readonly NormalizedCredit[], kind: NormalizedCredit['kind']) => credits.filter((credit) => credit.kind === kind).reduce((sum, credit) => sum + credit.quantity, 0);
+
+/** What the connector's real `fetch` reads from the bench's GreenTrace emulation of the data set. */
+async function fetchServed(connector: Connector, program: 'acr' | 'art-trees'): Promise<RawRecord[]> {
+  const registries = await startBenchRegistries(dir);
+  const http = new HttpClient({ requestsPerSecondPerHost: 0 });
+  try {
+    return await collect(connector.fetch({ http, baseUrl: registries.baseUrls[program], logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date() }));
+  } finally {
+    await http.close();
+    await registries.close();
+  }
+}
+
+describe('the scale generator, American Carbon Registry', () => {
+  let records: RawRecord[];
+  let credits: NormalizedCredit[];
+  beforeAll(async () => {
+    records = await collect(acr.readExports(join(dir, acrFolder)));
+    credits = creditsOf(acr, records);
+  });
+
+  it('writes the four APX reports at the planned sizes, in APX form, with the planned GreenTrace blocks', async () => {
+    const planned = plannedSizes(options.scale).acr;
+    const counts = manifest.counts.acr;
+    expect({ projects: counts.projects, retirementRows: counts.retirementRows, cancellationRows: counts.cancellationRows }).toEqual({
+      projects: planned.projects,
+      retirementRows: planned.retirementRows,
+      cancellationRows: planned.cancellationRows,
+    });
+    // A row with buffer pool units is two blocks on GreenTrace.
+    expect(counts.issuanceBlocks).toBe(planned.issuanceBlocks);
+    expect(counts.issuanceRows + counts.bufferRows).toBe(counts.issuanceBlocks);
+    expect(counts.bufferRows).toBeGreaterThan(0);
+    const bySource = (kind: string) => records.filter((record) => record.sourceKind === kind).length;
+    expect([bySource('projects'), bySource('issuances'), bySource('retirements'), bySource('cancellations')]).toEqual([
+      counts.projects,
+      counts.issuanceRows,
+      counts.retirementRows,
+      counts.cancellationRows,
+    ]);
+    const [header, first] = (await readFile(join(dir, acrFolder, 'cancellations.csv'), 'latin1')).split('\r\n');
+    expect(header).toMatch(/^"Credit Serial Numbers","Date Issued \(GMT\)",.*"Status Effective  \(GMT\)",.*"Numberoffiles",$/);
+    expect(first).toMatch(/^"ACR-[A-Z]{2}-\d+-\d{4}-\d+-\d+ to \d+","\d{1,2}\/\d{1,2}\/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M",.*,$/);
+  });
+
+  it('writes records that all normalize through the ACR connector, each project listed, with real-looking compliance ids', () => {
+    expect(records.filter((record) => !acr.normalize(record).ok).map((record) => record.naturalKey)).toEqual([]);
+    const projects = records.filter((record) => record.sourceKind === 'projects');
+    const listed = new Set(projects.map((record) => record.naturalKey));
+    expect(credits.filter((credit) => !listed.has(credit.registryProjectId))).toEqual([]);
+    expect(new Set(credits.map((credit) => credit.kind))).toEqual(new Set(['issuance', 'retirement', 'cancellation']));
+    const ids = projects.map((record) => String(record.payload['Compliance Program ID (ARB or Ecology)'])).filter((id) => id !== '');
+    expect(ids.length).toBeGreaterThanOrEqual(manifest.counts.acr.complianceProjects);
+    expect(ids.filter((id) => !/^(CA(OD|MM|FR|LS)\d{4}|ECY(OD|MM|FR|LS)\d{3,4})$/.test(id))).toEqual([]);
+  });
+
+  it('retires and cancels slices of issued batches that never overlap and never exceed what was issued; compliance units are converted', () => {
+    expect(ledgerFaults(credits)).toEqual({ overlaps: [], overdrawn: [] });
+    expect(unitsOf(credits, 'issuance')).toBe(manifest.counts.acr.issuedUnits);
+    expect(unitsOf(credits, 'retirement')).toBe(manifest.counts.acr.retiredUnits);
+    expect(unitsOf(credits, 'cancellation')).toBe(manifest.counts.acr.cancelledUnits);
+    const cancellations = records.filter((record) => record.sourceKind === 'cancellations');
+    const conversions = cancellations.filter((record) => String(record.payload['Cancellation Type']).startsWith('Convert to '));
+    expect(conversions).toHaveLength(manifest.counts.acr.conversionRows);
+    // A conversion to ARB credits is of ARB-eligible units, to Ecology credits of Ecology-eligible ones.
+    for (const record of conversions) {
+      const program = String(record.payload['Cancellation Type']).includes('ARB') ? 'ARB Eligible' : 'Ecology Eligible';
+      expect(record.payload[program], record.naturalKey).toBe('Yes');
+    }
+  });
+
+  it('is served over the GreenTrace API the way the ACR connector fetches it, one block per issuance row and one per buffer pool', async () => {
+    const fetched = await fetchServed(acr, 'acr');
+    const bySource = (kind: string) => fetched.filter((record) => record.sourceKind === kind).length;
+    const counts = manifest.counts.acr;
+    expect([bySource('greentrace-projects'), bySource('greentrace-issued'), bySource('greentrace-retired'), bySource('greentrace-cancelled')]).toEqual([
+      counts.projects,
+      counts.issuanceBlocks,
+      counts.retirementRows,
+      counts.cancellationRows,
+    ]);
+    expect(fetched.filter((record) => !acr.normalize(record).ok).map((record) => record.naturalKey)).toEqual([]);
+    const served = creditsOf(acr, fetched);
+    expect([unitsOf(served, 'issuance'), unitsOf(served, 'retirement'), unitsOf(served, 'cancellation')]).toEqual([counts.issuedUnits, counts.retiredUnits, counts.cancelledUnits]);
+  });
+});
+
+describe('the scale generator, ART TREES', () => {
+  let records: RawRecord[];
+  let credits: NormalizedCredit[];
+  beforeAll(async () => {
+    records = await collect(artTrees.readExports(join(dir, artTreesFolder)));
+    credits = creditsOf(artTrees, records);
+  });
+
+  it('writes at least one program at scale 1, with a jurisdictional issuance at its real size', () => {
+    const planned = plannedSizes(options.scale).artTrees;
+    const { projects, issuanceRows, retirementRows, cancellationRows } = manifest.counts.artTrees;
+    expect({ projects, issuanceRows, retirementRows, cancellationRows }).toEqual(planned);
+    expect(projects).toBeGreaterThanOrEqual(1);
+    expect(records.filter((record) => !artTrees.normalize(record).ok).map((record) => record.naturalKey)).toEqual([]);
+    const issuances = credits.filter((credit) => credit.kind === 'issuance');
+    expect(issuances).toHaveLength(issuanceRows);
+    // REDD+ jurisdictions issue by the hundred thousand (FCPF) or the million (Guyana).
+    expect(Math.min(...issuances.map((credit) => credit.quantity))).toBeGreaterThanOrEqual(50_000);
+    expect(ledgerFaults(credits)).toEqual({ overlaps: [], overdrawn: [] });
+    expect(credits.filter((credit) => credit.kind !== 'issuance').every((credit) => /^(ART|FCPF)-[A-Z]{2}-/.test(credit.serialNumber!))).toBe(true);
+  });
+
+  it('is served over the GreenTrace API (tenant ART_REGISTRY) the way the ART connector fetches it', async () => {
+    const fetched = await fetchServed(artTrees, 'art-trees');
+    const counts = manifest.counts.artTrees;
+    const bySource = (kind: string) => fetched.filter((record) => record.sourceKind === kind).length;
+    expect([bySource('greentrace-projects'), bySource('greentrace-issued'), bySource('greentrace-retired'), bySource('greentrace-cancelled')]).toEqual([
+      counts.projects,
+      counts.issuanceRows,
+      counts.retirementRows,
+      counts.cancellationRows,
+    ]);
+    expect(fetched.filter((record) => !artTrees.normalize(record).ok).map((record) => record.naturalKey)).toEqual([]);
+    const served = creditsOf(artTrees, fetched);
+    expect([unitsOf(served, 'issuance'), unitsOf(served, 'retirement'), unitsOf(served, 'cancellation')]).toEqual([counts.issuedUnits, counts.retiredUnits, counts.cancelledUnits]);
   });
 });
