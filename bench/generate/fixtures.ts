@@ -24,6 +24,8 @@ export interface Fixtures {
   verra: { projects: FixtureTable; transactions: FixtureTable };
   goldStandard: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
   car: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable; cancellations: FixtureTable };
+  cercarbono: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
+  isometric: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
 }
 
 export const defaultFixturesDir = 'test/fixtures/registries';
@@ -44,6 +46,16 @@ export function loadFixtures(dir = defaultFixturesDir): Fixtures {
       issuances: readTable(join(dir, 'climate-action-reserve', 'issuances.csv')),
       retirements: readTable(join(dir, 'climate-action-reserve', 'retirements.csv')),
       cancellations: readTable(join(dir, 'climate-action-reserve', 'cancellations.csv')),
+    },
+    cercarbono: {
+      projects: readTable(join(dir, 'cercarbono', 'projects.csv')),
+      issuances: readTable(join(dir, 'cercarbono', 'issuances.csv')),
+      retirements: readTable(join(dir, 'cercarbono', 'retirements.csv')),
+    },
+    isometric: {
+      projects: readTable(join(dir, 'isometric', 'projects.csv')),
+      issuances: readTable(join(dir, 'isometric', 'issuances.csv')),
+      retirements: readTable(join(dir, 'isometric', 'retirements.csv')),
     },
   };
 }

@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import type { NamePerturbation } from './names.ts';
 
 /** Bump whenever the generator's output changes for the same parameters: cached data sets are then rewritten. */
-export const generatorVersion = 3;
+export const generatorVersion = 4;
 
 export interface PlannedSizes {
   verra: { projects: number; blockRows: number };
   goldStandard: { projects: number; apiBlocks: number };
   car: { projects: number; issuanceRows: number; retirementRows: number; cancellationRows: number };
+  cercarbono: { projects: number; serials: number; retirements: number };
+  isometric: { projects: number; issuances: number; retirements: number };
 }
 
 export interface VerraCounts {
@@ -51,6 +53,30 @@ export interface CarCounts {
   issuedUnits: number;
   retiredUnits: number;
   cancelledUnits: number;
+}
+
+export interface CercarbonoCounts {
+  projects: number;
+  /** Projects with serials (the rest embed `[]`). */
+  issuingProjects: number;
+  /** Rows of issuances.csv: one per serial, each embedded in its project's `serials` too. */
+  serials: number;
+  /** Serials of buffer units (`_BF`, `_BFC`; never retired). */
+  bufferSerials: number;
+  retirementRows: number;
+  issuedUnits: number;
+  retiredUnits: number;
+}
+
+export interface IsometricCounts {
+  projects: number;
+  issuingProjects: number;
+  issuanceRows: number;
+  retirementRows: number;
+  /** Amounts in whole kilograms (`credit_kgs`), so they add up exactly: issued (supplier + buffer), of it the buffer pool's, and retired. */
+  issuedKg: number;
+  bufferKg: number;
+  retiredKg: number;
 }
 
 /**
@@ -110,7 +136,7 @@ export interface Manifest {
   /** Planted duplicates asked for (fewer are planted when too few issuing Verra projects have a category Gold Standard lists). */
   requested: { duplicates: number; serialOverlaps: number };
   planned: PlannedSizes;
-  counts: { verra: VerraCounts; goldStandard: GoldStandardCounts; car: CarCounts };
+  counts: { verra: VerraCounts; goldStandard: GoldStandardCounts; car: CarCounts; cercarbono: CercarbonoCounts; isometric: IsometricCounts };
   duplicates: CrossProgramDuplicate[];
   serialOverlaps: SerialOverlap[];
   /** Folders, laid out like test/fixtures/registries (`hub sync --from-dir`). */

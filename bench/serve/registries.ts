@@ -13,21 +13,33 @@
  *   the CSRF token and session cookie, then the POST download), pointed at the generated
  *   report exports. It serves them as UTF-8 text, as the connector tests do; the files on disk
  *   are Windows-1252, as APX writes them.
+ * - Cercarbono: the test emulation's EcoRegistry feeds (`cercarbonoRoutes`: the CO2 standard's
+ *   project list, `analytics/projects` with each project's serials embedded, the retirement
+ *   ledger, another standard's records mixed in), built from the generated CSV files.
+ * - Isometric: the test emulation's cursor pages (`isometricRoutes`, `first` ≤ 50), behind a
+ *   check of the client secret the API wants in `x-client-secret` (`benchSecrets`).
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { carRoutes } from '../../test/support/connectors/car.ts';
+import { cercarbonoRoutes, readCercarbonoFiles } from '../../test/support/connectors/cercarbono.ts';
+import { ISOMETRIC_TEST_SECRET, isometricRoutes, readIsometricFiles } from '../../test/support/connectors/isometric.ts';
 import { startRegistryServer, verraRoutes, type RegistryServer, type Route } from '../../test/support/registry-server.ts';
-import { carFolder } from '../generate/generate.ts';
+import { carFolder, cercarbonoFolder, isometricFolder } from '../generate/generate.ts';
 
 /** Page sizes of the Gold Standard API (registries.md §3.1): projects clamp to 150, credits above 25 get a 403. */
 const maxProjectsPage = 150;
 const maxCreditsPage = 25;
 
+/** The secrets each served registry wants (by the connector's variable name), for the sync's `SyncSource.secrets`. */
+export const benchSecrets: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  isometric: { ISOMETRIC_CLIENT_SECRET: ISOMETRIC_TEST_SECRET },
+};
+
 export interface BenchRegistries {
   /** Base URL per program id, for `SyncSource.baseUrl` (or `<PROGRAM>_BASE_URL`). */
-  baseUrls: { verra: string; 'gold-standard': string; car: string };
+  baseUrls: { verra: string; 'gold-standard': string; car: string; cercarbono: string; isometric: string };
   /** Requests served so far, per program. */
   requests(): Record<string, number>;
   close(): Promise<void>;
@@ -39,13 +51,21 @@ export async function startBenchRegistries(datasetDir: string): Promise<BenchReg
     servers.push(['verra', await startRegistryServer(verraRoutes(join(datasetDir, 'verra')))]);
     servers.push(['gold-standard', await startRegistryServer(await goldStandardApiRoutes(join(datasetDir, 'gold-standard')))]);
     servers.push(['car', await startRegistryServer(carRoutes(join(datasetDir, carFolder)))]);
+    servers.push(['cercarbono', await startRegistryServer(cercarbonoRoutes(readCercarbonoFiles(join(datasetDir, cercarbonoFolder))))]);
+    servers.push(['isometric', await startRegistryServer(withClientSecret(isometricRoutes(readIsometricFiles(join(datasetDir, isometricFolder)))))]);
   } catch (error) {
     await Promise.all(servers.map(([, server]) => server.close()));
     throw error;
   }
   const byProgram = Object.fromEntries(servers);
   return {
-    baseUrls: { verra: byProgram.verra!.baseUrl, 'gold-standard': byProgram['gold-standard']!.baseUrl, car: byProgram.car!.baseUrl },
+    baseUrls: {
+      verra: byProgram.verra!.baseUrl,
+      'gold-standard': byProgram['gold-standard']!.baseUrl,
+      car: byProgram.car!.baseUrl,
+      cercarbono: byProgram.cercarbono!.baseUrl,
+      isometric: byProgram.isometric!.baseUrl,
+    },
     requests: () => Object.fromEntries(servers.map(([program, server]) => [program, server.requests.length])),
     async close() {
       await Promise.all(servers.map(([, server]) => server.close()));
@@ -82,5 +102,15 @@ async function goldStandardApiRoutes(dir: string): Promise<Route> {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-total-count': String(lines.length) };
     if (path === '/credits') headers['x-total-number-of-credits'] = String(units);
     return { headers, body: `[${lines.slice((page - 1) * size, page * size).join(',')}]` };
+  };
+}
+
+/** Isometric's routes, answering 401 to a request without the bench's client secret in `x-client-secret`. */
+function withClientSecret(route: Route): Route {
+  return (request) => {
+    if (request.headers['x-client-secret'] !== ISOMETRIC_TEST_SECRET) {
+      return { status: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ detail: 'Invalid client secret' }) };
+    }
+    return route(request);
   };
 }
