@@ -17,7 +17,7 @@ import { defaultDataRoot, ensureDataset } from './generate/generate.ts';
 import { measurePipeline, measureSync, type PipelineTask, type SyncTask } from './ingest/tasks.ts';
 import { formatText, writeDocs, writeJson } from './report.ts';
 import { runBench } from './run.ts';
-import { startBenchRegistries } from './serve/registries.ts';
+import { benchSecrets, startBenchRegistries } from './serve/registries.ts';
 import { serveChildTask } from './support/child.ts';
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
@@ -103,7 +103,8 @@ datasetOptions(program.command('serve'))
     process.stdout.write(
       `VERRA_BASE_URL=${registries.baseUrls.verra} GOLD_STANDARD_BASE_URL=${registries.baseUrls['gold-standard']} CAR_BASE_URL=${registries.baseUrls.car} ` +
         `ACR_BASE_URL=${registries.baseUrls.acr} ART_TREES_BASE_URL=${registries.baseUrls['art-trees']} ARB_BASE_URL=${registries.baseUrls.arb} ` +
-        'GOLD_STANDARD_ENABLED=true HTTP_REQUESTS_PER_SECOND=1000 npm run hub -- sync --program verra   (then --program gold-standard, --program car, --program acr, --program art-trees, --program arb)\n',
+        `CERCARBONO_BASE_URL=${registries.baseUrls.cercarbono} ISOMETRIC_BASE_URL=${registries.baseUrls.isometric} ISOMETRIC_CLIENT_SECRET=${benchSecrets.isometric!.ISOMETRIC_CLIENT_SECRET} ` +
+        'GOLD_STANDARD_ENABLED=true HTTP_REQUESTS_PER_SECOND=1000 npm run hub -- sync --program verra   (then gold-standard, car, acr, art-trees, arb, cercarbono, isometric)\n',
     );
     process.once('SIGINT', () => void registries.close());
   });

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { ArbCounts, CarCounts } from './generate/manifest.ts';
+import type { AcrCounts, ArbCounts, ArtTreesCounts, CarCounts, CercarbonoCounts, IsometricCounts } from './generate/manifest.ts';
 import { ran, type MatchingRun, type NotRun, type RecallOf } from './hooks/matching.ts';
 import type { BenchResult, ScaleRun } from './run.ts';
 import { resultsDir } from './run.ts';
@@ -434,8 +434,12 @@ function header(result: BenchResult): string[] {
   const g = large.counts.goldStandard;
   // Results written before the generator had CAR (bench/results/*.json) have no CAR counts.
   const c: CarCounts | undefined = large.counts.car;
-  // Nor ARB's, before generator version 4.
+  // Nor ACR's, ART TREES', ARB's, Cercarbono's and Isometric's, before generator version 4.
+  const acr: AcrCounts | undefined = large.counts.acr;
+  const art: ArtTreesCounts | undefined = large.counts.artTrees;
   const a: ArbCounts | undefined = large.counts.arb;
+  const cc: CercarbonoCounts | undefined = large.counts.cercarbono;
+  const iso: IsometricCounts | undefined = large.counts.isometric;
   return [
     `machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB} GiB RAM, ${m.os}, Node ${m.node}`,
     `database: ${m.database}`,
@@ -446,7 +450,11 @@ function header(result: BenchResult): string[] {
     `  scale ${large.scale}: Verra ${integer(v.projects)} projects, ${integer(v.blockRows)} VCU blocks; ` +
       `Gold Standard ${integer(g.projects)} projects, ${integer(g.apiBlocks)} API blocks; ` +
       (c ? `CAR ${integer(c.projects)} projects, ${integer(c.issuanceRows + c.retirementRows + c.cancellationRows)} APX report rows; ` : '') +
+      (acr ? `ACR ${integer(acr.projects)} projects, ${integer(acr.issuanceRows + acr.retirementRows + acr.cancellationRows)} APX report rows; ` : '') +
+      (art ? `ART TREES ${integer(art.projects)} programs, ${integer(art.issuanceRows + art.retirementRows + art.cancellationRows)} APX report rows; ` : '') +
       (a ? `ARB ${integer(a.issuanceRows)} issuance table rows; ` : '') +
+      (cc ? `Cercarbono ${integer(cc.projects)} projects, ${integer(cc.serials + cc.retirementRows)} serials and retirements; ` : '') +
+      (iso ? `Isometric ${integer(iso.projects)} projects, ${integer(iso.issuanceRows + iso.retirementRows)} issuances and retirements; ` : '') +
       `${large.duplicates} cross-program re-listings and ${large.serialOverlaps} double issuances planted`,
   ];
 }

@@ -3,7 +3,8 @@
  * format normalizes without rejection, serial ranges of one namespace overlap only where an
  * overlap was planted, no project retires and cancels more units of a vintage than it was
  * issued, and every planted re-listing shares a vintage, the country and the hub category with
- * its original (as the connectors' project records give them).
+ * its original (as the connectors' project records give them). Formats with checks of their
+ * own run them too (audits.ts: Cercarbono's embedded serials, Isometric's project totals).
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
@@ -12,14 +13,17 @@ import { acr } from '../../connectors/acr/index.ts';
 import { arb } from '../../connectors/arb/index.ts';
 import { artTrees } from '../../connectors/art-trees/index.ts';
 import { car } from '../../connectors/car/index.ts';
+import { cercarbono } from '../../connectors/cercarbono/index.ts';
 import type { Connector, CreditKind, RawRecord } from '../../connectors/contract.ts';
 import { goldStandard } from '../../connectors/gold-standard/index.ts';
 import { GOLD_STANDARD_SOURCES, goldStandardNaturalKey } from '../../connectors/gold-standard/normalize.ts';
+import { isometric } from '../../connectors/isometric/index.ts';
 import { verra } from '../../connectors/verra/index.ts';
 import { categorize } from '../../src/reference/categories.ts';
 import { arbFolder } from './arb.ts';
 import { checkArbConversions } from './arb-check.ts';
-import { acrFolder, artTreesFolder, carFolder } from './generate.ts';
+import { CercarbonoSerialsAudit, IsometricTotalsAudit, type Audit } from './audits.ts';
+import { acrFolder, artTreesFolder, carFolder, cercarbonoFolder, isometricFolder } from './generate.ts';
 import type { Manifest } from './manifest.ts';
 
 export interface CheckReport {
@@ -42,6 +46,13 @@ interface Source {
    * overlap to look for). None for Gold Standard's API view, the same blocks again.
    */
   disjoint: readonly CreditKind[];
+  /**
+   * Issued and used units are balanced per project and vintage; per project alone where
+   * issuances carry no vintage (Isometric's have no `sequestered_on`, its retirements do).
+   */
+  balanceBy?: 'vintage' | 'project';
+  /** Checks of this format's own (audits.ts). */
+  audit?: Audit;
 }
 
 /** What the project records of a planted project say, once normalized. */
@@ -84,15 +95,33 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
     { label: 'art-trees (APX CSV)', connector: artTrees, records: artTrees.readExports(join(dir, artTreesFolder)), disjoint: ['retirement', 'cancellation'] },
     // ARB's credits carry no serials: of the checks above only the balance applies.
     { label: 'arb (issuance table)', connector: arb, records: arb.readExports(join(dir, arbFolder)), disjoint: ['retirement', 'cancellation'] },
+    // Cercarbono's serials have no unit range; its retirements' `from`/`to` slice them.
+    {
+      label: 'cercarbono (CSV)',
+      connector: cercarbono,
+      records: cercarbono.readExports(join(dir, cercarbonoFolder)),
+      disjoint: ['retirement'],
+      audit: new CercarbonoSerialsAudit(),
+    },
+    // Isometric publishes no serials.
+    {
+      label: 'isometric (CSV)',
+      connector: isometric,
+      records: isometric.readExports(join(dir, isometricFolder)),
+      disjoint: [],
+      balanceBy: 'project',
+      audit: new IsometricTotalsAudit(),
+    },
   ];
   // ACR issuance rows with buffer pool units: GreenTrace lists each as two issued blocks.
   let acrBufferRows = 0;
-  for (const { label, connector, records, disjoint } of sources) {
+  for (const { label, connector, records, disjoint, balanceBy = 'vintage', audit } of sources) {
     let count = 0;
     for await (const record of records) {
       count += 1;
       if (connector === acr && record.sourceKind === 'issuances' && Number(record.payload['Credits Issued to Buffer Pool']) > 0) acrBufferRows += 1;
       const result = connector.normalize(record);
+      audit?.add(record, result);
       if (!result.ok) {
         report.rejected.push({ source: label, naturalKey: record.naturalKey, ...result.rejection, detail: result.rejection.detail });
         continue;
@@ -103,9 +132,9 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
         seen.countryCodes.add(project.countryCode);
         seen.categories.add(categorize(project));
       }
-      if (disjoint.length === 0) continue;
+      if (disjoint.length === 0 && balanceBy === 'vintage') continue;
       for (const credit of result.credits) {
-        const balance = `${label} ${credit.registryProjectId} ${credit.vintageYear}`;
+        const balance = `${label} ${credit.registryProjectId}` + (balanceBy === 'vintage' ? ` ${credit.vintageYear}` : '');
         const entry = balances.get(balance) ?? { issued: 0, used: 0 };
         if (credit.kind === 'issuance') entry.issued += credit.quantity;
         else entry.used += credit.quantity;
@@ -118,6 +147,7 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
       }
     }
     report.records[label] = count;
+    if (audit) report.problems.push(...audit.problems());
   }
 
   for (const [namespace, ranges] of blocks) {
@@ -138,6 +168,8 @@ export async function checkDataset(dir: string, manifest: Manifest): Promise<Che
     'art-trees (APX CSV)':
       manifest.counts.artTrees.projects + manifest.counts.artTrees.issuanceRows + manifest.counts.artTrees.retirementRows + manifest.counts.artTrees.cancellationRows,
     'arb (issuance table)': manifest.counts.arb.issuanceRows,
+    'cercarbono (CSV)': manifest.counts.cercarbono.projects + manifest.counts.cercarbono.serials + manifest.counts.cercarbono.retirementRows,
+    'isometric (CSV)': manifest.counts.isometric.projects + manifest.counts.isometric.issuanceRows + manifest.counts.isometric.retirementRows,
   };
   for (const [label, count] of Object.entries(expected)) {
     if (report.records[label] !== count) report.problems.push(`${label}: read ${report.records[label]} records, the manifest says ${count}`);

@@ -28,6 +28,8 @@ export interface Fixtures {
   artTrees: ApxFixtureTables;
   /** ARB's issuance table: the data sheet of the workbook, as the bundled snapshot CSV. */
   arb: { issuances: FixtureTable };
+  cercarbono: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
+  isometric: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
 }
 
 /** The four APX report exports of a registry's fixture folder. */
@@ -69,6 +71,16 @@ export function loadFixtures(dir = defaultFixturesDir): Fixtures {
     acr: apxTables(join(dir, 'american-carbon-registry')),
     artTrees: apxTables(join(dir, 'art-trees')),
     arb: { issuances: readTable(join(dir, 'arb', 'nc-arboc_issuance_sheet3.csv')) },
+    cercarbono: {
+      projects: readTable(join(dir, 'cercarbono', 'projects.csv')),
+      issuances: readTable(join(dir, 'cercarbono', 'issuances.csv')),
+      retirements: readTable(join(dir, 'cercarbono', 'retirements.csv')),
+    },
+    isometric: {
+      projects: readTable(join(dir, 'isometric', 'projects.csv')),
+      issuances: readTable(join(dir, 'isometric', 'issuances.csv')),
+      retirements: readTable(join(dir, 'isometric', 'retirements.csv')),
+    },
   };
 }
 

@@ -2,7 +2,7 @@
  * The scale generator: registry exports in each registry's real format, sampled from the
  * real fixtures, at `scale` × 1 % of the market (registries.md §12), with planted duplicates.
  *
- *   npm run bench -- generate --scale 100            # Verra, Gold Standard and CAR at market size
+ *   npm run bench -- generate --scale 100            # every generated format at market size
  *   npm run hub -- sync --from-dir bench/.data/scale-100-seed-1   # load it like an export folder
  *
  * Output (laid out like test/fixtures/registries, so `hub sync --from-dir` reads it):
@@ -12,6 +12,8 @@
  *   <dir>/arb/nc-arboc_issuance_sheet3.csv   ARB's issuance table (the workbook's data sheet), from the registries' conversions
  *   <dir>/american-carbon-registry/{projects,issuances,retirements,cancellations}.csv (APX report exports)
  *   <dir>/art-trees/{projects,issuances,retirements,cancellations}.csv (APX report exports)
+ *   <dir>/cercarbono/{projects,issuances,retirements}.csv (CarbonPlan's CSV of EcoRegistry's feeds)
+ *   <dir>/isometric/{projects,issuances,retirements}.csv (CarbonPlan's CSV of the registry API's lists)
  *   <dir>/manifest.json   sizes, parameters, planted duplicates
  *
  * Rows are written as they are made; memory holds a few numbers per project (and the name of
@@ -25,22 +27,33 @@ import { oprFoldersIn, readCompliancePrograms } from './arb-sources.ts';
 import { writeAcr } from './acr.ts';
 import { writeArtTrees } from './art-trees.ts';
 import { writeCar } from './car.ts';
+import { writeCercarbono } from './cercarbono.ts';
 import { loadFixtures } from './fixtures.ts';
 import { goldStandardCategories, writeGoldStandard } from './gold-standard.ts';
+import { writeIsometric } from './isometric.ts';
 import { generatorVersion, readManifest, writeManifest, type Manifest, type PlannedSizes } from './manifest.ts';
 import { Random } from './random.ts';
 import { writeVerra } from './verra.ts';
 
-/** Market sizes of the generated formats, registries.md §12 (Verra: old VCU export; Gold Standard: API blocks; CAR: APX report rows). */
+/** Market sizes of the generated formats, registries.md §12 (Verra: old VCU export; Gold Standard: API blocks; CAR: APX report rows; Cercarbono: serials and retirements; Isometric: see below). */
 export const marketSizes: PlannedSizes = {
   verra: { projects: 5_245, blockRows: 319_336 },
   goldStandard: { projects: 4_141, apiBlocks: 182_989 },
   car: { projects: 1_277, issuanceRows: 5_170, retirementRows: 11_044, cancellationRows: 2_277 },
-  arb: { issuanceRows: 1_918 },
   /** GreenTrace's issued blocks, retirements and cancellations (§4.2). */
   acr: { projects: 994, issuanceBlocks: 3_358, retirementRows: 10_724, cancellationRows: 1_358 },
   /** 30 programs; rows: the fixtures' 11 / 8 / 3 (which look complete, §4.4) scaled by 30/28. */
   artTrees: { projects: 30, issuanceRows: 12, retirementRows: 9, cancellationRows: 3 },
+  arb: { issuanceRows: 1_918 },
+  cercarbono: { projects: 231, serials: 2_529, retirements: 9_350 },
+  // §12 has no size for Isometric. The fixture is taken as the whole registry on 2026-04-14: its
+  // 50 projects are the list sorted by name from "A…" to "U.S. Agroforestry…", and every
+  // project named by the 100 newest issuances and retirements is among them. The 100 newest
+  // issuances (back to 2023-12) hold all the units the projects' `issued_credits_total` count
+  // but one project's 1,267.62 t (about one issuance): 101. The 100 newest retirements (since
+  // 2025-11-30) hold 14,366 of the 26,791 t the projects' `retired_credits_total` count: about
+  // 187 retirements at the same mean size.
+  isometric: { projects: 50, issuances: 101, retirements: 187 },
 };
 
 /** Scale 1 is this fraction of the market; `--scale 100` is the market. */
@@ -68,6 +81,9 @@ export const carFolder = 'climate-action-reserve';
 /** ACR's and ART TREES' folders in a data set, as in test/fixtures/registries. */
 export const acrFolder = 'american-carbon-registry';
 export const artTreesFolder = 'art-trees';
+/** Cercarbono's and Isometric's folders in a data set (as in test/fixtures/registries). */
+export const cercarbonoFolder = 'cercarbono';
+export const isometricFolder = 'isometric';
 
 export function datasetDir(root: string, scale: number, seed: number): string {
   return join(root, `scale-${scale}-seed-${seed}`);
@@ -96,6 +112,16 @@ export function plannedSizes(scale: number): PlannedSizes {
       issuanceRows: size(marketSizes.artTrees.issuanceRows),
       retirementRows: size(marketSizes.artTrees.retirementRows),
       cancellationRows: size(marketSizes.artTrees.cancellationRows),
+    },
+    cercarbono: {
+      projects: size(marketSizes.cercarbono.projects),
+      serials: size(marketSizes.cercarbono.serials),
+      retirements: size(marketSizes.cercarbono.retirements),
+    },
+    isometric: {
+      projects: size(marketSizes.isometric.projects),
+      issuances: size(marketSizes.isometric.issuances),
+      retirements: size(marketSizes.isometric.retirements),
     },
   };
 }
@@ -133,6 +159,8 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
   await mkdir(join(dir, arbFolder), { recursive: true });
   await mkdir(join(dir, acrFolder), { recursive: true });
   await mkdir(join(dir, artTreesFolder), { recursive: true });
+  await mkdir(join(dir, cercarbonoFolder), { recursive: true });
+  await mkdir(join(dir, isometricFolder), { recursive: true });
   const fixtures = loadFixtures(options.fixturesDir);
   const random = new Random(options.seed);
 
@@ -172,6 +200,19 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     fixtures: fixtures.arb,
     sources: await readCompliancePrograms(await oprFoldersIn(dir)),
   });
+  // Forked after the others, so Verra's, Gold Standard's and the APX registries' output stays as it was.
+  const cercarbono = await writeCercarbono({
+    dir: join(dir, cercarbonoFolder),
+    random: random.fork('cercarbono'),
+    fixtures: fixtures.cercarbono,
+    ...planned.cercarbono,
+  });
+  const isometric = await writeIsometric({
+    dir: join(dir, isometricFolder),
+    random: random.fork('isometric'),
+    fixtures: fixtures.isometric,
+    ...planned.isometric,
+  });
 
   const manifest: Manifest = {
     generatorVersion,
@@ -180,7 +221,16 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
     baseFraction,
     requested: { duplicates, serialOverlaps },
     planned,
-    counts: { verra: verra.counts, goldStandard: goldStandard.counts, car: car.counts, acr: acr.counts, artTrees: artTrees.counts, arb: arb.counts },
+    counts: {
+      verra: verra.counts,
+      goldStandard: goldStandard.counts,
+      car: car.counts,
+      acr: acr.counts,
+      artTrees: artTrees.counts,
+      arb: arb.counts,
+      cercarbono: cercarbono.counts,
+      isometric: isometric.counts,
+    },
     duplicates: goldStandard.duplicates,
     serialOverlaps: verra.serialOverlaps,
     layout: {
@@ -190,6 +240,8 @@ async function generate(dir: string, options: GenerateOptions, planned: PlannedS
       [arbFolder]: [arbSheetFile],
       [acrFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'],
       [artTreesFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'],
+      [cercarbonoFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv'],
+      [isometricFolder]: ['projects.csv', 'issuances.csv', 'retirements.csv'],
     },
     generatedAt: new Date().toISOString(),
     seconds: Math.round((performance.now() - started) / 100) / 10,

@@ -19,6 +19,8 @@ export interface PlannedSizes {
   /** ACR: GreenTrace issued blocks (issuance rows plus rows with buffer pool units) and APX ledger rows. */
   acr: { projects: number; issuanceBlocks: number; retirementRows: number; cancellationRows: number };
   artTrees: { projects: number; issuanceRows: number; retirementRows: number; cancellationRows: number };
+  cercarbono: { projects: number; serials: number; retirements: number };
+  isometric: { projects: number; issuances: number; retirements: number };
 }
 
 export interface VerraCounts {
@@ -111,6 +113,30 @@ export interface ArbCounts {
   retiredUnits: number;
 }
 
+export interface CercarbonoCounts {
+  projects: number;
+  /** Projects with serials (the rest embed `[]`). */
+  issuingProjects: number;
+  /** Rows of issuances.csv: one per serial, each embedded in its project's `serials` too. */
+  serials: number;
+  /** Serials of buffer units (`_BF`, `_BFC`; never retired). */
+  bufferSerials: number;
+  retirementRows: number;
+  issuedUnits: number;
+  retiredUnits: number;
+}
+
+export interface IsometricCounts {
+  projects: number;
+  issuingProjects: number;
+  issuanceRows: number;
+  retirementRows: number;
+  /** Amounts in whole kilograms (`credit_kgs`), so they add up exactly: issued (supplier + buffer), of it the buffer pool's, and retired. */
+  issuedKg: number;
+  bufferKg: number;
+  retiredKg: number;
+}
+
 /**
  * The same activity listed in two programs, named differently, with overlapping vintages. Both
  * listings are in the same country and normalize to the same hub category (a re-listed project
@@ -168,7 +194,16 @@ export interface Manifest {
   /** Planted duplicates asked for (fewer are planted when too few issuing Verra projects have a category Gold Standard lists). */
   requested: { duplicates: number; serialOverlaps: number };
   planned: PlannedSizes;
-  counts: { verra: VerraCounts; goldStandard: GoldStandardCounts; car: CarCounts; acr: AcrCounts; artTrees: ArtTreesCounts; arb: ArbCounts };
+  counts: {
+    verra: VerraCounts;
+    goldStandard: GoldStandardCounts;
+    car: CarCounts;
+    acr: AcrCounts;
+    artTrees: ArtTreesCounts;
+    arb: ArbCounts;
+    cercarbono: CercarbonoCounts;
+    isometric: IsometricCounts;
+  };
   duplicates: CrossProgramDuplicate[];
   serialOverlaps: SerialOverlap[];
   /** Folders, laid out like test/fixtures/registries (`hub sync --from-dir`). */

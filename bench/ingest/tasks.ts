@@ -14,21 +14,24 @@ import { acr } from '../../connectors/acr/index.ts';
 import { arb } from '../../connectors/arb/index.ts';
 import { artTrees } from '../../connectors/art-trees/index.ts';
 import { car } from '../../connectors/car/index.ts';
+import { cercarbono } from '../../connectors/cercarbono/index.ts';
 import type { Connector, RawRecord } from '../../connectors/contract.ts';
 import { goldStandard } from '../../connectors/gold-standard/index.ts';
 import { HttpClient } from '../../connectors/http.ts';
+import { isometric } from '../../connectors/isometric/index.ts';
 import { verra } from '../../connectors/verra/index.ts';
 import { runSyncJob } from '../../src/ingest/sync-job.ts';
 import type { SyncResult } from '../../src/ingest/sync-runner.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { Progress } from '../../src/progress.ts';
+import { benchSecrets } from '../serve/registries.ts';
 import { openTarget, type BenchTarget } from '../support/databases.ts';
 import { collectGarbage, seconds } from '../support/stats.ts';
 import { bareCredits, bareProjects, bareRawRecords, copyIntoPglite, copyIntoPostgres, copyText, createTableSql, type CopyTable } from './copy.ts';
 import { NormalizedRows, rawRecordRows } from './rows.ts';
 
 /** The programs the generator writes, in the order a sync runs them. */
-export const benchConnectors: readonly Connector[] = [verra, goldStandard, car, acr, artTrees, arb];
+export const benchConnectors: readonly Connector[] = [verra, goldStandard, car, acr, artTrees, arb, cercarbono, isometric];
 
 export type BaseUrls = Record<string, string>;
 
@@ -126,7 +129,7 @@ async function syncAll(task: SyncTask, database: Awaited<ReturnType<typeof openT
       const result: SyncResult | null = await runSyncJob({
         database,
         connector,
-        source: { kind: 'http', http, baseUrl },
+        source: { kind: 'http', http, baseUrl, secrets: benchSecrets[connector.id] },
         trigger: 'bench',
         logger: silentLogger,
         progress: clock,
@@ -231,7 +234,7 @@ export async function measurePipeline(task: PipelineTask): Promise<PipelineMeasu
         http,
         baseUrl,
         logger: silentLogger,
-        secrets: {},
+        secrets: benchSecrets[connector.id] ?? {},
         watermark: null,
         startedAt: new Date(),
       })) {

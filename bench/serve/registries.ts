@@ -20,6 +20,11 @@
  *   per tenant (`ACR_REGISTRY`, `ART_REGISTRY`), with the book the emulation builds from the
  *   generated APX exports (`acrGreenTraceBook(dir)`, `artGreenTraceBook(dir)`). The book is held
  *   in memory: ACR at market size is about 17,000 ledger rows.
+ * - Cercarbono: the test emulation's EcoRegistry feeds (`cercarbonoRoutes`: the CO2 standard's
+ *   project list, `analytics/projects` with each project's serials embedded, the retirement
+ *   ledger, another standard's records mixed in), built from the generated CSV files.
+ * - Isometric: the test emulation's cursor pages (`isometricRoutes`, `first` ≤ 50), behind a
+ *   check of the client secret the API wants in `x-client-secret` (`benchSecrets`).
  */
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
@@ -28,17 +33,24 @@ import { arbRoutes, buildArbWorkbook, readArbCsv } from '../../test/support/conn
 import { acrGreenTraceBook, greenTraceRoutes } from '../../test/support/connectors/acr.ts';
 import { artGreenTraceBook } from '../../test/support/connectors/art-trees.ts';
 import { carRoutes } from '../../test/support/connectors/car.ts';
+import { cercarbonoRoutes, readCercarbonoFiles } from '../../test/support/connectors/cercarbono.ts';
+import { ISOMETRIC_TEST_SECRET, isometricRoutes, readIsometricFiles } from '../../test/support/connectors/isometric.ts';
 import { startRegistryServer, verraRoutes, type RegistryServer, type Route } from '../../test/support/registry-server.ts';
 import { arbFolder, arbSheetFile } from '../generate/arb.ts';
-import { acrFolder, artTreesFolder, carFolder } from '../generate/generate.ts';
+import { acrFolder, artTreesFolder, carFolder, cercarbonoFolder, isometricFolder } from '../generate/generate.ts';
 
 /** Page sizes of the Gold Standard API (registries.md §3.1): projects clamp to 150, credits above 25 get a 403. */
 const maxProjectsPage = 150;
 const maxCreditsPage = 25;
 
+/** The secrets each served registry wants (by the connector's variable name), for the sync's `SyncSource.secrets`. */
+export const benchSecrets: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  isometric: { ISOMETRIC_CLIENT_SECRET: ISOMETRIC_TEST_SECRET },
+};
+
 export interface BenchRegistries {
   /** Base URL per program id, for `SyncSource.baseUrl` (or `<PROGRAM>_BASE_URL`). */
-  baseUrls: { verra: string; 'gold-standard': string; car: string; acr: string; 'art-trees': string; arb: string };
+  baseUrls: { verra: string; 'gold-standard': string; car: string; acr: string; 'art-trees': string; arb: string; cercarbono: string; isometric: string };
   /** Requests served so far, per program. */
   requests(): Record<string, number>;
   close(): Promise<void>;
@@ -54,6 +66,8 @@ export async function startBenchRegistries(datasetDir: string): Promise<BenchReg
     servers.push(['art-trees', await startRegistryServer(greenTraceRoutes('ART_REGISTRY', artGreenTraceBook(join(datasetDir, artTreesFolder))))]);
     const arbSheet = readArbCsv(join(datasetDir, arbFolder, arbSheetFile));
     servers.push(['arb', await startRegistryServer(arbRoutes(await buildArbWorkbook(arbSheet), arbSheet))]);
+    servers.push(['cercarbono', await startRegistryServer(cercarbonoRoutes(readCercarbonoFiles(join(datasetDir, cercarbonoFolder))))]);
+    servers.push(['isometric', await startRegistryServer(withClientSecret(isometricRoutes(readIsometricFiles(join(datasetDir, isometricFolder)))))]);
   } catch (error) {
     await Promise.all(servers.map(([, server]) => server.close()));
     throw error;
@@ -67,6 +81,8 @@ export async function startBenchRegistries(datasetDir: string): Promise<BenchReg
       acr: byProgram.acr!.baseUrl,
       'art-trees': byProgram['art-trees']!.baseUrl,
       arb: byProgram.arb!.baseUrl,
+      cercarbono: byProgram.cercarbono!.baseUrl,
+      isometric: byProgram.isometric!.baseUrl,
     },
     requests: () => Object.fromEntries(servers.map(([program, server]) => [program, server.requests.length])),
     async close() {
@@ -104,5 +120,15 @@ async function goldStandardApiRoutes(dir: string): Promise<Route> {
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'x-total-count': String(lines.length) };
     if (path === '/credits') headers['x-total-number-of-credits'] = String(units);
     return { headers, body: `[${lines.slice((page - 1) * size, page * size).join(',')}]` };
+  };
+}
+
+/** Isometric's routes, answering 401 to a request without the bench's client secret in `x-client-secret`. */
+function withClientSecret(route: Route): Route {
+  return (request) => {
+    if (request.headers['x-client-secret'] !== ISOMETRIC_TEST_SECRET) {
+      return { status: 401, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ detail: 'Invalid client secret' }) };
+    }
+    return route(request);
   };
 }

@@ -10,18 +10,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arbFolder, arbSheetFile, writeArb } from '../../bench/generate/arb.ts';
 import { checkArbConversions } from '../../bench/generate/arb-check.ts';
 import { readCompliancePrograms } from '../../bench/generate/arb-sources.ts';
+import { CercarbonoSerialsAudit, IsometricTotalsAudit } from '../../bench/generate/audits.ts';
 import { checkDataset, type CheckReport } from '../../bench/generate/check.ts';
 import { loadFixtures } from '../../bench/generate/fixtures.ts';
-import { acrFolder, artTreesFolder, carFolder, ensureDataset, plannedSizes } from '../../bench/generate/generate.ts';
+import { acrFolder, artTreesFolder, carFolder, cercarbonoFolder, ensureDataset, isometricFolder, marketSizes, plannedSizes } from '../../bench/generate/generate.ts';
+import { writeIsometric } from '../../bench/generate/isometric.ts';
 import type { Manifest } from '../../bench/generate/manifest.ts';
 import { Random } from '../../bench/generate/random.ts';
-import { startBenchRegistries } from '../../bench/serve/registries.ts';
+import { benchSecrets, startBenchRegistries } from '../../bench/serve/registries.ts';
 import { acr } from '../../connectors/acr/index.ts';
 import { arb } from '../../connectors/arb/index.ts';
 import { artTrees } from '../../connectors/art-trees/index.ts';
 import { car } from '../../connectors/car/index.ts';
+import { cercarbono } from '../../connectors/cercarbono/index.ts';
 import type { Connector, NormalizedCredit, RawRecord } from '../../connectors/contract.ts';
 import { HttpClient } from '../../connectors/http.ts';
+import { isometric } from '../../connectors/isometric/index.ts';
 import { silentLogger } from '../../src/logger.ts';
 
 let root: string;
@@ -49,6 +53,7 @@ const exportFiles = [
   'gold-standard/api-credits.ndjson',
   ...['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'].map((file) => `${carFolder}/${file}`),
   ...[acrFolder, artTreesFolder].flatMap((folder) => ['projects.csv', 'issuances.csv', 'retirements.csv', 'cancellations.csv'].map((file) => `${folder}/${file}`)),
+  ...[cercarbonoFolder, isometricFolder].flatMap((folder) => ['projects.csv', 'issuances.csv', 'retirements.csv'].map((file) => `${folder}/${file}`)),
 ];
 const digest = async (folder: string) => Promise.all(exportFiles.map(async (file) => createHash('sha256').update(await readFile(join(folder, file))).digest('hex')));
 
@@ -433,5 +438,172 @@ describe('the scale generator, ART TREES', () => {
     expect(fetched.filter((record) => !artTrees.normalize(record).ok).map((record) => record.naturalKey)).toEqual([]);
     const served = creditsOf(artTrees, fetched);
     expect([unitsOf(served, 'issuance'), unitsOf(served, 'retirement'), unitsOf(served, 'cancellation')]).toEqual([counts.issuedUnits, counts.retiredUnits, counts.cancelledUnits]);
+  });
+});
+
+/** The first line of a file, and whether its lines end in `\n` alone, as pandas writes them. */
+async function headerOf(path: string): Promise<{ header: string; crlf: boolean }> {
+  const text = await readFile(path, 'utf8');
+  return { header: text.slice(0, text.indexOf('\n')), crlf: text.includes('\r\n') };
+}
+
+/** Credits as comparable tuples, whatever the encoding of the payload they came from (CSV text or API JSON). */
+function creditTuples(connector: typeof cercarbono, records: readonly RawRecord[]): string[] {
+  return records
+    .flatMap((record) => {
+      const result = connector.normalize(record);
+      return result.ok ? result.credits : [];
+    })
+    .map((credit) => [credit.naturalKey, credit.registryProjectId, credit.kind, credit.quantity, credit.vintageYear, JSON.stringify(credit.serialBlock)].join(' '))
+    .sort();
+}
+
+describe('the scale generator, Cercarbono', () => {
+  let records: RawRecord[];
+  let credits: NormalizedCredit[];
+  beforeAll(async () => {
+    records = await collect(cercarbono.readExports(join(dir, cercarbonoFolder)));
+    credits = records.flatMap((record) => {
+      const result = cercarbono.normalize(record);
+      return result.ok ? result.credits : [];
+    });
+  });
+
+  it("writes CarbonPlan's three files at the planned sizes, with the fixture's headers", async () => {
+    const planned = plannedSizes(options.scale).cercarbono;
+    const { projects, serials, retirementRows } = manifest.counts.cercarbono;
+    expect({ projects, serials, retirements: retirementRows }).toEqual(planned);
+    const bySource = (kind: string) => records.filter((record) => record.sourceKind === kind).length;
+    expect([bySource('projects'), bySource('issuances'), bySource('retirements')]).toEqual([projects, serials, retirementRows]);
+    for (const file of ['projects.csv', 'issuances.csv', 'retirements.csv']) {
+      expect(await headerOf(join(dir, cercarbonoFolder, file))).toEqual(await headerOf(join('test/fixtures/registries/cercarbono', file)));
+    }
+    expect(records.filter((record) => !cercarbono.normalize(record).ok).map((record) => record.naturalKey)).toEqual([]);
+  });
+
+  it('embeds in each project exactly its serials from issuances.csv, each serial once', () => {
+    const audit = new CercarbonoSerialsAudit();
+    for (const record of records) audit.add(record, cercarbono.normalize(record));
+    expect(audit.problems()).toEqual([]);
+    const serials = records.filter((record) => record.sourceKind === 'issuances').map((record) => record.naturalKey);
+    expect(new Set(serials).size).toBe(serials.length);
+    // Every serial names its project's numeric id, as the platform's do (serial.ts).
+    const issuances = credits.filter((credit) => credit.kind === 'issuance');
+    expect(issuances.filter((credit) => (credit.attributes.serialParts as { projectId: string }).projectId !== credit.registryProjectId)).toEqual([]);
+  });
+
+  it('retires slices of non-buffer serials that never overlap and never pass what the serial issued, in its vintage', () => {
+    const issued = new Map(credits.filter((credit) => credit.kind === 'issuance').map((credit) => [credit.serialNumber!, credit]));
+    const retirements = credits.filter((credit) => credit.kind === 'retirement');
+    expect(retirements).toHaveLength(manifest.counts.cercarbono.retirementRows);
+    const byserial = new Map<string, [number, number][]>();
+    for (const credit of retirements) {
+      const serial = issued.get(credit.serialNumber!)!;
+      expect(serial.attributes.isBuffer).toBe(false);
+      expect(credit.vintageYear).toBe(serial.vintageYear);
+      const { firstUnit, lastUnit } = credit.serialBlock!;
+      expect(firstUnit).toBeGreaterThanOrEqual(0);
+      // Units are numbered from 0 (serials issued before June 2019) or from 1.
+      expect(lastUnit).toBeLessThanOrEqual(serial.issuanceDate! < '2019-06-01' ? serial.quantity - 1 : serial.quantity);
+      byserial.set(credit.serialNumber!, [...(byserial.get(credit.serialNumber!) ?? []), [firstUnit, lastUnit]]);
+    }
+    for (const [serial, ranges] of byserial) {
+      ranges.sort((a, b) => a[0] - b[0]);
+      ranges.slice(1).forEach((range, index) => expect(range[0], serial).toBeGreaterThan(ranges[index]![1]));
+    }
+    expect(manifest.counts.cercarbono.retiredUnits).toBe(retirements.reduce((sum, credit) => sum + credit.quantity, 0));
+    expect(manifest.counts.cercarbono.retiredUnits).toBeLessThan(manifest.counts.cercarbono.issuedUnits);
+  });
+
+  it("is served as EcoRegistry's feeds: the connector's fetch reads the same credits, leaving the other standard out", async () => {
+    const registries = await startBenchRegistries(dir);
+    const http = new HttpClient({ requestsPerSecondPerHost: 0 });
+    try {
+      const fetched = await collect(cercarbono.fetch({ http, baseUrl: registries.baseUrls.cercarbono, logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date() }));
+      // The feed gives each project's serials after it; the files give projects, then serials.
+      const keys = (set: RawRecord[]) => set.map((record) => `${record.sourceKind} ${record.naturalKey}`).sort();
+      expect(keys(fetched)).toEqual(keys(records));
+      expect(fetched.filter((record) => !cercarbono.normalize(record).ok)).toEqual([]);
+      expect(creditTuples(cercarbono, fetched)).toEqual(creditTuples(cercarbono, records));
+      // The standard's list, the projects with their serials, the retirement ledger.
+      expect(registries.requests().cercarbono).toBe(3);
+    } finally {
+      await http.close();
+      await registries.close();
+    }
+  });
+});
+
+describe('the scale generator, Isometric', () => {
+  let records: RawRecord[];
+  let market: { dir: string; records: RawRecord[] };
+  const idForm = /^(prj|iss|ret)_[0-9A-HJKMNP-TV-Z]{9}1S0[0-9A-HJKMNP-TV-Z]{4}$/;
+  beforeAll(async () => {
+    records = await collect(isometric.readExports(join(dir, isometricFolder)));
+    // Scale 1 is a single project: the registry's market size (§12's basis in generate.ts) is written too, on its own.
+    const marketDir = join(root, 'isometric-market');
+    await mkdir(marketDir, { recursive: true });
+    await writeIsometric({ dir: marketDir, random: new Random(3).fork('isometric'), fixtures: loadFixtures().isometric, ...marketSizes.isometric });
+    market = { dir: marketDir, records: await collect(isometric.readExports(marketDir)) };
+  });
+
+  it("writes CarbonPlan's three files at the planned sizes, with the fixture's headers", async () => {
+    const { projects, issuanceRows, retirementRows } = manifest.counts.isometric;
+    expect({ projects, issuances: issuanceRows, retirements: retirementRows }).toEqual(plannedSizes(options.scale).isometric);
+    for (const file of ['projects.csv', 'issuances.csv', 'retirements.csv']) {
+      expect(await headerOf(join(dir, isometricFolder, file))).toEqual(await headerOf(join('test/fixtures/registries/isometric', file)));
+    }
+    const bySource = (kind: string) => market.records.filter((record) => record.sourceKind === kind).length;
+    expect([bySource('projects'), bySource('issuances'), bySource('retirements')]).toEqual([50, 101, 187]);
+  });
+
+  it('writes ids in the registry form, unique, and kilograms that are the tonnes × 1000 exactly', () => {
+    for (const set of [records, market.records]) {
+      const ids = set.map((record) => record.naturalKey);
+      expect(ids.filter((id) => !idForm.test(id))).toEqual([]);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const record of set) {
+        for (const [field, value] of Object.entries(record.payload)) {
+          if (!field.endsWith('.credits')) continue;
+          const kg = String(record.payload[field.replace(/\.credits$/, '.credit_kgs')]);
+          expect(/^\d+$/.test(kg), `${record.naturalKey} ${field}`).toBe(true);
+          expect(String(value), `${record.naturalKey} ${field}`).toBe(Number.isInteger(Number(kg) / 1000) ? `${Number(kg) / 1000}.0` : String(Number(kg) / 1000));
+        }
+      }
+    }
+  });
+
+  it("normalizes without a rejection, with project totals equal to the rows' sums and no project retiring more than it issued", () => {
+    for (const set of [records, market.records]) {
+      expect(set.filter((record) => !isometric.normalize(record).ok).map((record) => record.naturalKey)).toEqual([]);
+      const audit = new IsometricTotalsAudit();
+      for (const record of set) audit.add(record, isometric.normalize(record));
+      expect(audit.problems()).toEqual([]);
+      const used = new Map<string, number>();
+      for (const record of set) {
+        for (const credit of (isometric.normalize(record) as { credits: NormalizedCredit[] }).credits) {
+          used.set(credit.registryProjectId, (used.get(credit.registryProjectId) ?? 0) + Math.round(credit.quantity * 1000) * (credit.kind === 'issuance' ? 1 : -1));
+        }
+      }
+      expect([...used].filter(([, balance]) => balance < 0)).toEqual([]);
+    }
+    const retired = market.records.filter((record) => record.sourceKind === 'retirements');
+    expect(retired.every((record) => String(record.payload.sequestered_on) < String(record.payload.retired_at))).toBe(true);
+  });
+
+  it('is served as the API\'s cursor pages behind the client secret: the connector reads the same records', async () => {
+    const registries = await startBenchRegistries(dir);
+    const http = new HttpClient({ requestsPerSecondPerHost: 0 });
+    const context = { http, baseUrl: registries.baseUrls.isometric, logger: silentLogger, watermark: null, startedAt: new Date() };
+    try {
+      const fetched = await collect(isometric.fetch({ ...context, secrets: benchSecrets.isometric! }));
+      expect(fetched.map((record) => record.naturalKey)).toEqual(records.map((record) => record.naturalKey));
+      expect(creditTuples(isometric, fetched)).toEqual(creditTuples(isometric, records));
+      expect(registries.requests().isometric).toBe(3);
+      await expect(collect(isometric.fetch({ ...context, secrets: { ISOMETRIC_CLIENT_SECRET: 'wrong' } }))).rejects.toThrow(/401/);
+    } finally {
+      await http.close();
+      await registries.close();
+    }
   });
 });
