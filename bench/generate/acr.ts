@@ -63,8 +63,8 @@ import { addDays, minDate, snapshotDate } from './calendar.ts';
 import { groupBy, numberOf, type Fixtures } from './fixtures.ts';
 import type { AcrCounts } from './manifest.ts';
 import { nameVocabulary, variantName } from './names.ts';
-import { allocate, allocateWithin, Empirical, type Random } from './random.ts';
-import { CsvWriter } from './writers.ts';
+import { allocate, allocateAmong, allocateWithin, Empirical, type Random } from './random.ts';
+import { ApxReports } from './writers.ts';
 
 /** Cancellations that are conversions to ARB or Ecology credits: 1,166 of 1,358 (registries.md §4.2). */
 export const acrConversionShare = 1_166 / 1_358;
@@ -186,21 +186,12 @@ export async function writeAcr(plan: AcrPlan): Promise<{ counts: AcrCounts }> {
     const typical = template.quantities.reduce((a, b) => a + b, 0) / template.quantities.length;
     return issuanceBudgets[position]! * typical * (1 - template.transferredShare);
   });
-  const spreadOver = (kind: boolean, total: number, weights: readonly number[]): number[] => {
-    const ofKind = issuing.flatMap((_, position) => (compliant.has(position) === kind ? [position] : []));
-    const eligible = ofKind.length > 0 ? ofKind : issuing.map((_, position) => position);
-    const shares = allocate(total, eligible.map((position) => weights[position]!), random);
-    const budgets = issuing.map(() => 0);
-    eligible.forEach((position, i) => (budgets[position] = shares[i]!));
-    return budgets;
-  };
+  const spreadOver = (kind: boolean, total: number, weights: readonly number[]) =>
+    allocateAmong(total, issuing.map((_, position) => weights[position]!), (position) => compliant.has(position) === kind, random);
   const retirementBudgets = spreadOver(false, plan.retirementRows, usableUnits);
   const cancellationBudgets = spreadOver(true, plan.cancellationRows, issuanceBudgets);
 
-  const projectsCsv = await CsvWriter.openApx(join(plan.dir, 'projects.csv'), fixtures.projects.columns);
-  const issuancesCsv = await CsvWriter.openApx(join(plan.dir, 'issuances.csv'), fixtures.issuances.columns);
-  const retirementsCsv = await CsvWriter.openApx(join(plan.dir, 'retirements.csv'), fixtures.retirements.columns);
-  const cancellationsCsv = await CsvWriter.openApx(join(plan.dir, 'cancellations.csv'), fixtures.cancellations.columns);
+  const reports = await ApxReports.open(plan.dir, fixtures);
   const counts: AcrCounts = {
     projects: 0,
     issuingProjects: issuing.length,
@@ -229,7 +220,7 @@ export async function writeAcr(plan: AcrPlan): Promise<{ counts: AcrCounts }> {
       // A project without issuances: a varied copy of a row of the project list.
       const listing = random.pick(projectRows);
       const listed = listing['Compliance Program ID (ARB or Ecology)']!;
-      await projectsCsv.row({
+      await reports.projects.row({
         ...listing,
         'Project ID': id,
         'Compliance Program ID (ARB or Ecology)': listed.trim() === '' ? listed : acrComplianceId(listed.startsWith('ECY') ? 'Ecology' : 'ARB', listing['Project Type']!, number),
@@ -272,7 +263,7 @@ export async function writeAcr(plan: AcrPlan): Promise<{ counts: AcrCounts }> {
         const { retired, cancelled: slices } = layOut(batch, row.issuedOn, random, template.retirementSizes, { rest: true, on: convertedOn });
         for (const slice of retired) {
           const text = retirementTexts.draw(random);
-          await retirementsCsv.row({
+          await reports.retirements.row({
             ...profile,
             ...project,
             ...onRow,
@@ -292,7 +283,7 @@ export async function writeAcr(plan: AcrPlan): Promise<{ counts: AcrCounts }> {
         for (const [i, slice] of slices.entries()) {
           const removal = reasons[i];
           const holder = holders.length > 0 ? random.pick(holders) : { 'Account Holder': 'ACR', ahID: '1' };
-          await cancellationsCsv.row({
+          await reports.cancellations.row({
             ...profile,
             ...project,
             ...onRow,
@@ -309,7 +300,7 @@ export async function writeAcr(plan: AcrPlan): Promise<{ counts: AcrCounts }> {
           cancelled += slice.last - slice.first + 1;
         }
       }
-      await issuancesCsv.row({
+      await reports.issuances.row({
         ...project,
         'Date Issued (GMT)': row.issuedAt,
         Vintage: String(row.vintage),
@@ -332,7 +323,7 @@ export async function writeAcr(plan: AcrPlan): Promise<{ counts: AcrCounts }> {
     const firstIssued = rows.map((row) => row.issuedOn).sort()[0]!;
     const creditingStart = template.row['Project Crediting Period Start Date']!.trim() !== '' ? template.row['Project Crediting Period Start Date']! : apxDate(rows.map((row) => row.periodBegin).sort()[0]!);
     const listing = listingFor(template, compliance);
-    await projectsCsv.row({
+    await reports.projects.row({
       ...listing,
       ...project,
       'Compliance Program ID (ARB or Ecology)': compliance === null ? '' : acrComplianceId(compliance, template.row['Project Type']!, number),
@@ -349,7 +340,7 @@ export async function writeAcr(plan: AcrPlan): Promise<{ counts: AcrCounts }> {
     counts.projects += 1;
   }
 
-  await Promise.all([projectsCsv.close(), issuancesCsv.close(), retirementsCsv.close(), cancellationsCsv.close()]);
+  await reports.close();
   return { counts };
 
   /** A fixture row of the project list for an issuing project: one of the same type when the list has one, else of the same kind. */

@@ -31,7 +31,7 @@ import { groupBy, numberOf, type Fixtures } from './fixtures.ts';
 import type { ArtTreesCounts } from './manifest.ts';
 import { nameVocabulary, variantName } from './names.ts';
 import { allocate, Empirical, type Random } from './random.ts';
-import { CsvWriter } from './writers.ts';
+import { ApxReports } from './writers.ts';
 
 export interface ArtTreesPlan {
   dir: string;
@@ -112,10 +112,7 @@ export async function writeArtTrees(plan: ArtTreesPlan): Promise<{ counts: ArtTr
   const retirementBudgets = allocate(plan.retirementRows, usableUnits, random);
   const cancellationBudgets = allocate(plan.cancellationRows, usableUnits, random);
 
-  const projectsCsv = await CsvWriter.openApx(join(plan.dir, 'projects.csv'), fixtures.projects.columns);
-  const issuancesCsv = await CsvWriter.openApx(join(plan.dir, 'issuances.csv'), fixtures.issuances.columns);
-  const retirementsCsv = await CsvWriter.openApx(join(plan.dir, 'retirements.csv'), fixtures.retirements.columns);
-  const cancellationsCsv = await CsvWriter.openApx(join(plan.dir, 'cancellations.csv'), fixtures.cancellations.columns);
+  const reports = await ApxReports.open(plan.dir, fixtures);
   const counts: ArtTreesCounts = {
     projects: 0,
     issuingProjects: issuing.length,
@@ -143,7 +140,7 @@ export async function writeArtTrees(plan: ArtTreesPlan): Promise<{ counts: ArtTr
       const listing = pool[listed % pool.length]!;
       const name = listed < pool.length ? listing['Program Name']! : variantName(listing['Program Name']!, random, vocabulary, null, null);
       listed += 1;
-      await projectsCsv.row({ ...listing, 'Program ID': id, 'Program Name': name, Numberoffiles: String(numberOf(listing.Numberoffiles) || 1) });
+      await reports.projects.row({ ...listing, 'Program ID': id, 'Program Name': name, Numberoffiles: String(numberOf(listing.Numberoffiles) || 1) });
       counts.projects += 1;
       continue;
     }
@@ -170,7 +167,7 @@ export async function writeArtTrees(plan: ArtTreesPlan): Promise<{ counts: ArtTr
         const serial = (first: number, last: number) => `${template.prefix}-${template.country}-${number}-${row.vintage}-${batch.batch}-${first} to ${last}`;
         for (const slice of retired) {
           const text = retirementTexts.draw(random);
-          await retirementsCsv.row({
+          await reports.retirements.row({
             ...text,
             ...program,
             Vintage: String(row.vintage),
@@ -184,7 +181,7 @@ export async function writeArtTrees(plan: ArtTreesPlan): Promise<{ counts: ArtTr
         }
         for (const slice of cancelled) {
           const text = cancellationTexts.draw(random);
-          await cancellationsCsv.row({
+          await reports.cancellations.row({
             ...text,
             ...program,
             Vintage: String(row.vintage),
@@ -197,7 +194,7 @@ export async function writeArtTrees(plan: ArtTreesPlan): Promise<{ counts: ArtTr
           counts.cancelledUnits += slice.last - slice.first + 1;
         }
       }
-      await issuancesCsv.row({
+      await reports.issuances.row({
         ...program,
         'Date Approved': mmddyyyy(row.approvedOn),
         Vintage: String(row.vintage),
@@ -212,7 +209,7 @@ export async function writeArtTrees(plan: ArtTreesPlan): Promise<{ counts: ArtTr
     }
 
     const listing = projectRows.find((row) => programOf(row) === programOf(template.row)) ?? random.pick(projectRows);
-    await projectsCsv.row({
+    await reports.projects.row({
       ...listing,
       ...program,
       // An issuing program is registered, whatever the listing row says.
@@ -223,7 +220,7 @@ export async function writeArtTrees(plan: ArtTreesPlan): Promise<{ counts: ArtTr
     counts.projects += 1;
   }
 
-  await Promise.all([projectsCsv.close(), issuancesCsv.close(), retirementsCsv.close(), cancellationsCsv.close()]);
+  await reports.close();
   return { counts };
 
   /** `count` issuance rows, one a vintage counting back from the template's last, each of the template's batches. */

@@ -40,8 +40,8 @@ import { conversionDelaysOf, issuingTemplates, sitesByType, type IssuingTemplate
 import { groupBy, type Fixtures } from './fixtures.ts';
 import type { CarCounts } from './manifest.ts';
 import { nameVocabulary, variantName } from './names.ts';
-import { allocate, allocateWithin, Empirical, type Random } from './random.ts';
-import { CsvWriter } from './writers.ts';
+import { allocate, allocateAmong, allocateWithin, Empirical, type Random } from './random.ts';
+import { ApxReports } from './writers.ts';
 
 /** Share of projects that have issued units: 901 of 1,277 (registries.md §4.3). */
 export const carIssuingShare = 901 / 1_277;
@@ -139,21 +139,12 @@ export async function writeCar(plan: CarPlan): Promise<{ counts: CarCounts }> {
   });
   // Voluntary units are retired and compliance units cancelled; with only one kind of issuing
   // project (a tiny scale), that kind takes both.
-  const spreadOver = (kind: boolean, total: number, weights: readonly number[]): number[] => {
-    const ofKind = issuing.flatMap((_, position) => (compliant.has(position) === kind ? [position] : []));
-    const eligible = ofKind.length > 0 ? ofKind : issuing.map((_, position) => position);
-    const shares = allocate(total, eligible.map((position) => weights[position]!), random);
-    const budgets = issuing.map(() => 0);
-    eligible.forEach((position, i) => (budgets[position] = shares[i]!));
-    return budgets;
-  };
+  const spreadOver = (kind: boolean, total: number, weights: readonly number[]) =>
+    allocateAmong(total, issuing.map((_, position) => weights[position]!), (position) => compliant.has(position) === kind, random);
   const retirementBudgets = spreadOver(false, plan.retirementRows, usableUnits);
   const cancellationBudgets = spreadOver(true, plan.cancellationRows, issuanceBudgets);
 
-  const projectsCsv = await CsvWriter.openApx(join(plan.dir, 'projects.csv'), fixtures.projects.columns);
-  const issuancesCsv = await CsvWriter.openApx(join(plan.dir, 'issuances.csv'), fixtures.issuances.columns);
-  const retirementsCsv = await CsvWriter.openApx(join(plan.dir, 'retirements.csv'), fixtures.retirements.columns);
-  const cancellationsCsv = await CsvWriter.openApx(join(plan.dir, 'cancellations.csv'), fixtures.cancellations.columns);
+  const reports = await ApxReports.open(plan.dir, fixtures);
   const counts: CarCounts = {
     projects: 0,
     issuingProjects: issuing.length,
@@ -178,7 +169,7 @@ export async function writeCar(plan: CarPlan): Promise<{ counts: CarCounts }> {
     if (position === undefined) {
       // A project without issuances: a varied copy of a row of the project list.
       const listing = random.pick(projectRows);
-      await projectsCsv.row({
+      await reports.projects.row({
         ...listing,
         ...renumbered(listing, number),
         'Project ID': id,
@@ -216,7 +207,7 @@ export async function writeCar(plan: CarPlan): Promise<{ counts: CarCounts }> {
         const { retired, converted } = layOut(batch, row.issuedOn, template.retirementSizes);
         for (const slice of retired) {
           const text = retirementTexts.draw(random);
-          await retirementsCsv.row({
+          await reports.retirements.row({
             ...project,
             ...vintage,
             'Offset Credit Serial Numbers': `${namespace(batch)}-${slice.first} to ${slice.last}`,
@@ -230,7 +221,7 @@ export async function writeCar(plan: CarPlan): Promise<{ counts: CarCounts }> {
           counts.retiredUnits += slice.last - slice.first + 1;
         }
         for (const slice of converted) {
-          await cancellationsCsv.row({
+          await reports.cancellations.row({
             ...project,
             ...vintage,
             'Offset Credit Serial Numbers': `${namespace(batch)}-${slice.first} to ${slice.last}`,
@@ -243,7 +234,7 @@ export async function writeCar(plan: CarPlan): Promise<{ counts: CarCounts }> {
           cancelled += slice.last - slice.first + 1;
         }
       }
-      await issuancesCsv.row({
+      await reports.issuances.row({
         ...project,
         ...vintage,
         'Date Issued': mmddyyyy(row.issuedOn),
@@ -262,7 +253,7 @@ export async function writeCar(plan: CarPlan): Promise<{ counts: CarCounts }> {
     const firstIssued = rows.map((row) => row.issuedOn).sort()[0]!;
     const registered = addDays(firstIssued, -random.int(0, 365));
     const listing = listingFor(template);
-    await projectsCsv.row({
+    await reports.projects.row({
       ...listing,
       ...renumbered(listing, number),
       ...project,
@@ -278,7 +269,7 @@ export async function writeCar(plan: CarPlan): Promise<{ counts: CarCounts }> {
     counts.projects += 1;
   }
 
-  await Promise.all([projectsCsv.close(), issuancesCsv.close(), retirementsCsv.close(), cancellationsCsv.close()]);
+  await reports.close();
   return { counts };
 
   /** A fixture row of the project list for an issuing project: one of the same project type when the list has one. */

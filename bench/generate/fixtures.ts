@@ -21,66 +21,42 @@ export function readTable(path: string): FixtureTable {
 }
 
 export interface Fixtures {
-  verra: { projects: FixtureTable; transactions: FixtureTable };
-  goldStandard: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
-  car: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable; cancellations: FixtureTable };
+  verra: FixtureTables<'projects' | 'transactions'>;
+  goldStandard: FixtureTables<'projects' | 'issuances' | 'retirements'>;
+  car: ApxFixtureTables;
   acr: ApxFixtureTables;
   artTrees: ApxFixtureTables;
   /** ARB's issuance table: the data sheet of the workbook, as the bundled snapshot CSV. */
   arb: { issuances: FixtureTable };
-  cercarbono: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
-  isometric: { projects: FixtureTable; issuances: FixtureTable; retirements: FixtureTable };
+  cercarbono: FixtureTables<'projects' | 'issuances' | 'retirements'>;
+  isometric: FixtureTables<'projects' | 'issuances' | 'retirements'>;
 }
+
+/** Tables of one fixture folder, by file name (`projects` is `projects.csv`). */
+export type FixtureTables<Name extends string> = Record<Name, FixtureTable>;
 
 /** The four APX report exports of a registry's fixture folder. */
-export interface ApxFixtureTables {
-  projects: FixtureTable;
-  issuances: FixtureTable;
-  retirements: FixtureTable;
-  cancellations: FixtureTable;
+export type ApxFixtureTables = FixtureTables<'projects' | 'issuances' | 'retirements' | 'cancellations'>;
+
+function tablesIn<Name extends string>(dir: string, names: readonly Name[]): FixtureTables<Name> {
+  return Object.fromEntries(names.map((name) => [name, readTable(join(dir, `${name}.csv`))])) as FixtureTables<Name>;
 }
 
-function apxTables(dir: string): ApxFixtureTables {
-  return {
-    projects: readTable(join(dir, 'projects.csv')),
-    issuances: readTable(join(dir, 'issuances.csv')),
-    retirements: readTable(join(dir, 'retirements.csv')),
-    cancellations: readTable(join(dir, 'cancellations.csv')),
-  };
-}
+const apxReports = ['projects', 'issuances', 'retirements', 'cancellations'] as const;
+const listsAndLedgers = ['projects', 'issuances', 'retirements'] as const;
 
 export const defaultFixturesDir = 'test/fixtures/registries';
 
 export function loadFixtures(dir = defaultFixturesDir): Fixtures {
   return {
-    verra: {
-      projects: readTable(join(dir, 'verra', 'projects.csv')),
-      transactions: readTable(join(dir, 'verra', 'transactions.csv')),
-    },
-    goldStandard: {
-      projects: readTable(join(dir, 'gold-standard', 'projects.csv')),
-      issuances: readTable(join(dir, 'gold-standard', 'issuances.csv')),
-      retirements: readTable(join(dir, 'gold-standard', 'retirements.csv')),
-    },
-    car: {
-      projects: readTable(join(dir, 'climate-action-reserve', 'projects.csv')),
-      issuances: readTable(join(dir, 'climate-action-reserve', 'issuances.csv')),
-      retirements: readTable(join(dir, 'climate-action-reserve', 'retirements.csv')),
-      cancellations: readTable(join(dir, 'climate-action-reserve', 'cancellations.csv')),
-    },
-    acr: apxTables(join(dir, 'american-carbon-registry')),
-    artTrees: apxTables(join(dir, 'art-trees')),
+    verra: tablesIn(join(dir, 'verra'), ['projects', 'transactions']),
+    goldStandard: tablesIn(join(dir, 'gold-standard'), listsAndLedgers),
+    car: tablesIn(join(dir, 'climate-action-reserve'), apxReports),
+    acr: tablesIn(join(dir, 'american-carbon-registry'), apxReports),
+    artTrees: tablesIn(join(dir, 'art-trees'), apxReports),
     arb: { issuances: readTable(join(dir, 'arb', 'nc-arboc_issuance_sheet3.csv')) },
-    cercarbono: {
-      projects: readTable(join(dir, 'cercarbono', 'projects.csv')),
-      issuances: readTable(join(dir, 'cercarbono', 'issuances.csv')),
-      retirements: readTable(join(dir, 'cercarbono', 'retirements.csv')),
-    },
-    isometric: {
-      projects: readTable(join(dir, 'isometric', 'projects.csv')),
-      issuances: readTable(join(dir, 'isometric', 'issuances.csv')),
-      retirements: readTable(join(dir, 'isometric', 'retirements.csv')),
-    },
+    cercarbono: tablesIn(join(dir, 'cercarbono'), listsAndLedgers),
+    isometric: tablesIn(join(dir, 'isometric'), listsAndLedgers),
   };
 }
 

@@ -132,6 +132,19 @@ export function allocate(total: number, weights: readonly number[], random: Rand
 }
 
 /**
+ * `total` allocated by weight over the entries `eligible` says yes to, 0 to the others; over
+ * every entry when it says yes to none (a tiny scale with only one kind of project).
+ */
+export function allocateAmong(total: number, weights: readonly number[], eligible: (index: number) => boolean, random: Random): number[] {
+  const chosen = weights.flatMap((_, index) => (eligible(index) ? [index] : []));
+  const among = chosen.length > 0 ? chosen : weights.map((_, index) => index);
+  const shares = allocate(total, among.map((index) => weights[index]!), random);
+  const budgets = weights.map(() => 0);
+  among.forEach((index, i) => (budgets[index] = shares[i]!));
+  return budgets;
+}
+
+/**
  * Splits `total` into one share per capacity, never above it: first one each (when the total
  * allows), then in proportion to the room left. Throws when the capacities cannot hold `total`.
  */

@@ -4,6 +4,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { apxColumns, apxCsvLine, windows1252 } from '../../test/support/connectors/car.ts';
 
 export interface LineFormat {
@@ -101,6 +102,25 @@ export class CsvWriter {
 
   close(): Promise<void> {
     return this.#lines.close();
+  }
+}
+
+/** The four APX report exports of a registry (registries.md §4.1), opened with the fixture folder's headers. */
+export class ApxReports {
+  private constructor(
+    readonly projects: CsvWriter,
+    readonly issuances: CsvWriter,
+    readonly retirements: CsvWriter,
+    readonly cancellations: CsvWriter,
+  ) {}
+
+  static async open(dir: string, headers: Readonly<Record<'projects' | 'issuances' | 'retirements' | 'cancellations', { columns: readonly string[] }>>): Promise<ApxReports> {
+    const open = (report: keyof typeof headers) => CsvWriter.openApx(join(dir, `${report}.csv`), headers[report].columns);
+    return new ApxReports(await open('projects'), await open('issuances'), await open('retirements'), await open('cancellations'));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.projects.close(), this.issuances.close(), this.retirements.close(), this.cancellations.close()]);
   }
 }
 

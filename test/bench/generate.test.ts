@@ -17,7 +17,7 @@ import { acrFolder, artTreesFolder, carFolder, cercarbonoFolder, ensureDataset, 
 import { writeIsometric } from '../../bench/generate/isometric.ts';
 import type { Manifest } from '../../bench/generate/manifest.ts';
 import { Random } from '../../bench/generate/random.ts';
-import { benchSecrets, startBenchRegistries } from '../../bench/serve/registries.ts';
+import { benchSecrets, startBenchRegistries, type BenchRegistries } from '../../bench/serve/registries.ts';
 import { acr } from '../../connectors/acr/index.ts';
 import { arb } from '../../connectors/arb/index.ts';
 import { artTrees } from '../../connectors/art-trees/index.ts';
@@ -87,15 +87,28 @@ async function collect(records: AsyncIterable<RawRecord>): Promise<RawRecord[]> 
   return all;
 }
 
+/**
+ * What the connector's real `fetch` reads from the bench's emulation of the data set
+ * (bench/serve/registries.ts), and how many requests the program's server answered.
+ */
+async function fetchServed(connector: Connector, program: keyof BenchRegistries['baseUrls'], secrets: Record<string, string> = {}): Promise<{ fetched: RawRecord[]; requests: number }> {
+  const registries = await startBenchRegistries(dir);
+  const http = new HttpClient({ requestsPerSecondPerHost: 0 });
+  try {
+    const fetched = await collect(connector.fetch({ http, baseUrl: registries.baseUrls[program], logger: silentLogger, secrets, watermark: null, startedAt: new Date() }));
+    return { fetched, requests: registries.requests()[program]! };
+  } finally {
+    await http.close();
+    await registries.close();
+  }
+}
+
 describe('the scale generator, Climate Action Reserve', () => {
   let records: RawRecord[];
   let credits: NormalizedCredit[];
   beforeAll(async () => {
     records = await collect(car.readExports(join(dir, carFolder)));
-    credits = records.flatMap((record) => {
-      const result = car.normalize(record);
-      return result.ok ? result.credits : [];
-    });
+    credits = creditsOf(car, records);
   });
 
   it('writes the four APX reports at the planned sizes, in APX form', async () => {
@@ -148,18 +161,11 @@ describe('the scale generator, Climate Action Reserve', () => {
   });
 
   it('is served over HTTP the way the CAR connector fetches it (report page, token and cookie, POST download)', async () => {
-    const registries = await startBenchRegistries(dir);
-    const http = new HttpClient({ requestsPerSecondPerHost: 0 });
-    try {
-      const fetched = await collect(car.fetch({ http, baseUrl: registries.baseUrls.car, logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date() }));
-      expect(fetched.map((record) => record.naturalKey)).toEqual(records.map((record) => record.naturalKey));
-      expect(fetched).toEqual(records);
-      // One report page and one download for each of the four reports.
-      expect(registries.requests().car).toBe(8);
-    } finally {
-      await http.close();
-      await registries.close();
-    }
+    const { fetched, requests } = await fetchServed(car, 'car');
+    expect(fetched.map((record) => record.naturalKey)).toEqual(records.map((record) => record.naturalKey));
+    expect(fetched).toEqual(records);
+    // One report page and one download for each of the four reports.
+    expect(requests).toBe(8);
   });
 });
 
@@ -169,10 +175,7 @@ describe('the scale generator, ARB issuance table', () => {
   let credits: NormalizedCredit[];
   beforeAll(async () => {
     records = await collect(arb.readExports(join(dir, arbFolder)));
-    credits = records.flatMap((record) => {
-      const result = arb.normalize(record);
-      return result.ok ? result.credits : [];
-    });
+    credits = creditsOf(arb, records);
   });
 
   it("writes the data sheet in the bundled snapshot's form, one row per registry project and vintage converted for ARB", async () => {
@@ -266,17 +269,10 @@ describe('the scale generator, ARB issuance table', () => {
   });
 
   it('is served over HTTP the way the ARB connector fetches it (the page, then the workbook built from the sheet)', async () => {
-    const registries = await startBenchRegistries(dir);
-    const http = new HttpClient({ requestsPerSecondPerHost: 0 });
-    try {
-      const fetched = await collect(arb.fetch({ http, baseUrl: registries.baseUrls.arb, logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date() }));
-      expect(fetched.map((record) => record.naturalKey)).toEqual(records.map((record) => record.naturalKey));
-      expect(fetched).toEqual(records);
-      expect(registries.requests().arb).toBe(2);
-    } finally {
-      await http.close();
-      await registries.close();
-    }
+    const { fetched, requests } = await fetchServed(arb, 'arb');
+    expect(fetched.map((record) => record.naturalKey)).toEqual(records.map((record) => record.naturalKey));
+    expect(fetched).toEqual(records);
+    expect(requests).toBe(2);
   });
 });
 
@@ -316,18 +312,6 @@ function ledgerFaults(credits: readonly NormalizedCredit[]): { overlaps: string[
 }
 
 const unitsOf = (credits: readonly NormalizedCredit[], kind: NormalizedCredit['kind']) => credits.filter((credit) => credit.kind === kind).reduce((sum, credit) => sum + credit.quantity, 0);
-
-/** What the connector's real `fetch` reads from the bench's GreenTrace emulation of the data set. */
-async function fetchServed(connector: Connector, program: 'acr' | 'art-trees'): Promise<RawRecord[]> {
-  const registries = await startBenchRegistries(dir);
-  const http = new HttpClient({ requestsPerSecondPerHost: 0 });
-  try {
-    return await collect(connector.fetch({ http, baseUrl: registries.baseUrls[program], logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date() }));
-  } finally {
-    await http.close();
-    await registries.close();
-  }
-}
 
 describe('the scale generator, American Carbon Registry', () => {
   let records: RawRecord[];
@@ -388,7 +372,7 @@ describe('the scale generator, American Carbon Registry', () => {
   });
 
   it('is served over the GreenTrace API the way the ACR connector fetches it, one block per issuance row and one per buffer pool', async () => {
-    const fetched = await fetchServed(acr, 'acr');
+    const { fetched } = await fetchServed(acr, 'acr');
     const bySource = (kind: string) => fetched.filter((record) => record.sourceKind === kind).length;
     const counts = manifest.counts.acr;
     expect([bySource('greentrace-projects'), bySource('greentrace-issued'), bySource('greentrace-retired'), bySource('greentrace-cancelled')]).toEqual([
@@ -426,7 +410,7 @@ describe('the scale generator, ART TREES', () => {
   });
 
   it('is served over the GreenTrace API (tenant ART_REGISTRY) the way the ART connector fetches it', async () => {
-    const fetched = await fetchServed(artTrees, 'art-trees');
+    const { fetched } = await fetchServed(artTrees, 'art-trees');
     const counts = manifest.counts.artTrees;
     const bySource = (kind: string) => fetched.filter((record) => record.sourceKind === kind).length;
     expect([bySource('greentrace-projects'), bySource('greentrace-issued'), bySource('greentrace-retired'), bySource('greentrace-cancelled')]).toEqual([
@@ -449,11 +433,7 @@ async function headerOf(path: string): Promise<{ header: string; crlf: boolean }
 
 /** Credits as comparable tuples, whatever the encoding of the payload they came from (CSV text or API JSON). */
 function creditTuples(connector: typeof cercarbono, records: readonly RawRecord[]): string[] {
-  return records
-    .flatMap((record) => {
-      const result = connector.normalize(record);
-      return result.ok ? result.credits : [];
-    })
+  return creditsOf(connector, records)
     .map((credit) => [credit.naturalKey, credit.registryProjectId, credit.kind, credit.quantity, credit.vintageYear, JSON.stringify(credit.serialBlock)].join(' '))
     .sort();
 }
@@ -463,10 +443,7 @@ describe('the scale generator, Cercarbono', () => {
   let credits: NormalizedCredit[];
   beforeAll(async () => {
     records = await collect(cercarbono.readExports(join(dir, cercarbonoFolder)));
-    credits = records.flatMap((record) => {
-      const result = cercarbono.normalize(record);
-      return result.ok ? result.credits : [];
-    });
+    credits = creditsOf(cercarbono, records);
   });
 
   it("writes CarbonPlan's three files at the planned sizes, with the fixture's headers", async () => {
@@ -516,21 +493,14 @@ describe('the scale generator, Cercarbono', () => {
   });
 
   it("is served as EcoRegistry's feeds: the connector's fetch reads the same credits, leaving the other standard out", async () => {
-    const registries = await startBenchRegistries(dir);
-    const http = new HttpClient({ requestsPerSecondPerHost: 0 });
-    try {
-      const fetched = await collect(cercarbono.fetch({ http, baseUrl: registries.baseUrls.cercarbono, logger: silentLogger, secrets: {}, watermark: null, startedAt: new Date() }));
-      // The feed gives each project's serials after it; the files give projects, then serials.
-      const keys = (set: RawRecord[]) => set.map((record) => `${record.sourceKind} ${record.naturalKey}`).sort();
-      expect(keys(fetched)).toEqual(keys(records));
-      expect(fetched.filter((record) => !cercarbono.normalize(record).ok)).toEqual([]);
-      expect(creditTuples(cercarbono, fetched)).toEqual(creditTuples(cercarbono, records));
-      // The standard's list, the projects with their serials, the retirement ledger.
-      expect(registries.requests().cercarbono).toBe(3);
-    } finally {
-      await http.close();
-      await registries.close();
-    }
+    const { fetched, requests } = await fetchServed(cercarbono, 'cercarbono');
+    // The feed gives each project's serials after it; the files give projects, then serials.
+    const keys = (set: RawRecord[]) => set.map((record) => `${record.sourceKind} ${record.naturalKey}`).sort();
+    expect(keys(fetched)).toEqual(keys(records));
+    expect(fetched.filter((record) => !cercarbono.normalize(record).ok)).toEqual([]);
+    expect(creditTuples(cercarbono, fetched)).toEqual(creditTuples(cercarbono, records));
+    // The standard's list, the projects with their serials, the retirement ledger.
+    expect(requests).toBe(3);
   });
 });
 
@@ -592,18 +562,10 @@ describe('the scale generator, Isometric', () => {
   });
 
   it('is served as the API\'s cursor pages behind the client secret: the connector reads the same records', async () => {
-    const registries = await startBenchRegistries(dir);
-    const http = new HttpClient({ requestsPerSecondPerHost: 0 });
-    const context = { http, baseUrl: registries.baseUrls.isometric, logger: silentLogger, watermark: null, startedAt: new Date() };
-    try {
-      const fetched = await collect(isometric.fetch({ ...context, secrets: benchSecrets.isometric! }));
-      expect(fetched.map((record) => record.naturalKey)).toEqual(records.map((record) => record.naturalKey));
-      expect(creditTuples(isometric, fetched)).toEqual(creditTuples(isometric, records));
-      expect(registries.requests().isometric).toBe(3);
-      await expect(collect(isometric.fetch({ ...context, secrets: { ISOMETRIC_CLIENT_SECRET: 'wrong' } }))).rejects.toThrow(/401/);
-    } finally {
-      await http.close();
-      await registries.close();
-    }
+    const { fetched, requests } = await fetchServed(isometric, 'isometric', benchSecrets.isometric);
+    expect(fetched.map((record) => record.naturalKey)).toEqual(records.map((record) => record.naturalKey));
+    expect(creditTuples(isometric, fetched)).toEqual(creditTuples(isometric, records));
+    expect(requests).toBe(3);
+    await expect(fetchServed(isometric, 'isometric', { ISOMETRIC_CLIENT_SECRET: 'wrong' })).rejects.toThrow(/401/);
   });
 });
