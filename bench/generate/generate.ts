@@ -9,9 +9,9 @@
  *   <dir>/verra/{projects,transactions}.csv
  *   <dir>/gold-standard/{projects,issuances,retirements}.csv, api-{projects,credits}.ndjson
  *   <dir>/climate-action-reserve/{projects,issuances,retirements,cancellations}.csv (APX report exports)
- *   <dir>/arb/nc-arboc_issuance_sheet3.csv   ARB's issuance table (the workbook's data sheet), from the registries' conversions
  *   <dir>/american-carbon-registry/{projects,issuances,retirements,cancellations}.csv (APX report exports)
  *   <dir>/art-trees/{projects,issuances,retirements,cancellations}.csv (APX report exports)
+ *   <dir>/arb/nc-arboc_issuance_sheet3.csv   ARB's issuance table (the workbook's data sheet), from CAR's and ACR's conversions
  *   <dir>/cercarbono/{projects,issuances,retirements}.csv (CarbonPlan's CSV of EcoRegistry's feeds)
  *   <dir>/isometric/{projects,issuances,retirements}.csv (CarbonPlan's CSV of the registry API's lists)
  *   <dir>/manifest.json   sizes, parameters, planted duplicates

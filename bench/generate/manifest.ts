@@ -1,7 +1,7 @@
 /**
  * What a generated data set holds: its parameters, its sizes, and the duplicates planted in
- * it. The matching benchmark (to come) scores the matcher against `duplicates`; the ingest
- * benchmark checks its row counts against `counts`.
+ * it. The matching benchmark scores the matcher against `duplicates`; `generate --check`
+ * checks the exports' row counts against `counts`.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
