@@ -14,6 +14,7 @@ import { flagsOfProject, loadFixturesWith, loadRealFixtures, projectId } from '.
 const GS_ISSUANCES = 'gold-standard/issuances.csv';
 const GS_RETIREMENTS = 'gold-standard/retirements.csv';
 const ACR_RETIREMENTS = 'american-carbon-registry/retirements.csv';
+const CAR_ISSUANCES = 'climate-action-reserve/issuances.csv';
 
 const extra: Record<string, string[]> = {
   [GS_ISSUANCES]: [
@@ -31,6 +32,12 @@ const extra: Record<string, string[]> = {
   [GS_RETIREMENTS]: [
     // Units 5000–5463 of batch 30256, already in the real retirement 110–5463 (Hilti), retired again.
     '2025,Retired,464,11603,GS10789 VPA8: Efficient and Clean Cooking for households in Kenya,ECC- Talanton Trust,Kenya,VER,Energy Efficiency - Domestic,GS TPDDTEC v3.1,VPA,10789.0,2026-03-31,2026-04-12,2024-03-02,2025-03-10,GS1-1-KE-GS11603-16-2025-30256-5000-5463,Constructed: the same units retired a second time,,Emission Reduction,Voluntary,Another Buyer,Not Applicable',
+  ],
+  [CAR_ISSUANCES]: [
+    // CAR2111 (Green Valley mine methane) issued a vintage 2024 it kept, beside its real vintage
+    // 2025 (159,383), all converted into ARB's CAMM1009-B, whose reporting period is
+    // 2024-09-01–2025-08-31: CAR and ARB give a reporting period the vintage of the year it ends.
+    '03/14/2025,CAR2111,,Green Valley Abandoned Mine Methane Recovery Project,"Keyrock Environment,LLC","Keyrock Environment,LLC",Mine Methane Capture - ARB Compliance,Reduction,,"Mine Methane Capture - ARB Compliance - ARB Compliance Offset Protocol Mine Methane Capture, April 25, 2014",Yes,No,,,No,,,2024,12000,,,,,,,Paris,ILLINOIS,US,,,"First Environment of California, Inc.",none,View,',
   ],
   [ACR_RETIREMENTS]: [
     // ACR1007 vintage 2024: 79,565 issued and all cancelled for conversion to ARB; 1,000 more retired.
@@ -102,6 +109,20 @@ describe('a Verra project re-listed at Gold Standard with a perturbed name and o
     expect(crossProgram).toEqual([]);
     const srepok = await projectId(db(), 'verra', '1974');
     expect((await flagsOfProject(db(), srepok)).filter((f) => f.detector === 'cross-program-issuance')).toEqual([]);
+  });
+});
+
+describe('ARB and its offset project registry, vintage for vintage', () => {
+  it("a CAR vintage that was not converted is not a double issuance against ARB's next reporting period, which runs into that year", async () => {
+    const car2111 = await projectId(db(), 'car', 'CAR2111');
+    const camm1009 = await projectId(db(), 'arb', 'CAMM1009');
+    const between = (await flagsOfProject(db(), car2111)).filter((f) => f.detector === 'cross-program-issuance');
+    const withArb = [];
+    for (const flag of between) if ((await flagsOfProject(db(), camm1009)).some((f) => f.id === flag.id)) withArb.push(flag);
+    // The conversion of vintage 2025 stays what it is; CAR's own vintage 2024 is not compared
+    // with CAMM1009-B's 2024-09-01–2025-08-31 by days.
+    expect(withArb.map((f) => f.kind)).toEqual(['program_transition']);
+    expect(withArb[0]!.title).toMatch(/159,383/);
   });
 });
 

@@ -37,9 +37,11 @@ import { inIds, programLabel, projectLabel, round4, tonnes, type Detector } from
 
 /**
  * 2: names equal but for word order, "Proj." for "Project" or initials without dots score as exact;
- * 3: one double-issuance flag per pair of projects, not per pair of issuances (docs/matching.md).
+ * 3: one double-issuance flag per pair of projects, not per pair of issuances (docs/matching.md);
+ * 4: ARB and its offset project registry compared vintage for vintage when one side publishes only
+ *    vintage years (`comparedByVintage`).
  */
-const CODE_REVISION = 3;
+const CODE_REVISION = 4;
 
 /** A project as the detector compares it (`loadProjects`). */
 export interface ProjectRow {
@@ -346,16 +348,20 @@ function sameUnits(a: CreditRow, b: CreditRow): boolean {
  * budget spent pair by pair (in credit id order), so the flags of one project pair never add up
  * to more than either side issued; so is each cancellation for conversion.
  */
-function overlapFindings(leftIssuances: readonly CreditRow[], rightIssuances: readonly CreditRow[], conversions: readonly CreditRow[]): OverlapFinding[] {
+function overlapFindings(
+  leftIssuances: readonly CreditRow[],
+  rightIssuances: readonly CreditRow[],
+  conversions: readonly CreditRow[],
+  byVintage = false,
+): OverlapFinding[] {
   const findings: OverlapFinding[] = [];
   const remaining = new Map<number, number>([...leftIssuances, ...rightIssuances].map((c) => [c.id, c.quantity]));
   const remainingConversion = new Map<number, number>(conversions.map((c) => [c.id, c.quantity]));
   for (const left of leftIssuances) {
-    const leftPeriod = left.period;
-    if (!leftPeriod) continue;
+    if (!left.period) continue;
     for (const right of rightIssuances) {
-      const rightPeriod = right.period;
-      if (!rightPeriod || sameUnits(left, right)) continue;
+      if (!right.period || sameUnits(left, right)) continue;
+      const [leftPeriod, rightPeriod] = byVintage ? comparedByVintage(left, right) : [left.period, right.period];
       const window = overlap(leftPeriod, rightPeriod);
       if (!window) continue;
       const overlapQuantity = Math.min(prorate(left.quantity, leftPeriod, window), prorate(right.quantity, rightPeriod, window));
@@ -387,6 +393,24 @@ function overlapFindings(leftIssuances: readonly CreditRow[], rightIssuances: re
     }
   }
   return findings;
+}
+
+/**
+ * The periods of an issuance pair of ARB and its offset project registry (an explicit
+ * compliance pair), compared vintage for vintage when one side publishes only vintage years
+ * (CAR's issuance report). Registry units are converted into ARB offsets of the same vintage,
+ * while ARB's reporting periods run across years (CAFR5003-B 2013-06-24–2014-06-23, vintage
+ * 2014): compared by days, a registry vintage overlaps the next ARB reporting period too, whose
+ * units came from the next vintage, and its tonnes, already explained by their own
+ * conversion, were counted at risk a second time. Both sides are then their vintage years.
+ */
+function comparedByVintage(left: CreditRow, right: CreditRow): [Period, Period] {
+  const leftPeriod = left.period!;
+  const rightPeriod = right.period!;
+  if (leftPeriod.precision === 'day' && rightPeriod.precision === 'day') return [leftPeriod, rightPeriod];
+  const vintageYear = (credit: CreditRow, period: Period): Period =>
+    credit.vintageYear === null ? period : { start: `${credit.vintageYear}-01-01`, end: `${credit.vintageYear}-12-31`, precision: 'year' };
+  return [vintageYear(left, leftPeriod), vintageYear(right, rightPeriod)];
 }
 
 function creditEvidence(credit: CreditRow) {
@@ -433,7 +457,10 @@ function pairFlags(
     ...matchConversions(rightCredits, leftIssuances, left.programId).map((m) => ({ ...m, from: right, to: left })),
   ];
   const conversionCancellations = [...conversionsInto(leftCredits, right.programId), ...conversionsInto(rightCredits, left.programId)];
-  const overlaps = overlapFindings(leftIssuances, rightIssuances, conversionCancellations);
+  const explicit = explicitReferences(left, right);
+  // ARB ↔ its offset project registry: that relation by design, recorded as a cross reference.
+  const compliancePair = explicit.length > 0 && (left.programKind === 'compliance' || right.programKind === 'compliance');
+  const overlaps = overlapFindings(leftIssuances, rightIssuances, conversionCancellations, compliancePair);
 
   const equalPair = overlaps.find((o) => equalQuantities(o.left.quantity, o.right.quantity));
   const equalConversion = conversions[0];
@@ -442,7 +469,6 @@ function pairFlags(
     : equalConversion
       ? { left: equalConversion.cancellations.reduce((s, c) => s + c.quantity, 0), right: equalConversion.received.quantity }
       : null;
-  const explicit = explicitReferences(left, right);
   const score = scorePair(scoredProject(left), scoredProject(right), { explicit, trigramSimilarity: candidate.trigram, equalQuantity });
   if (score.matchClass === 'none') return [];
 
@@ -545,7 +571,6 @@ function pairFlags(
   // No overlapping issuance: a transition when both sides hold credits, a listing duplicate when
   // at most one side ever issued. An explicit compliance pair (ARB ↔ its offset project
   // registry) is that relation by design and recorded as a cross reference already.
-  const compliancePair = explicit.length > 0 && (left.programKind === 'compliance' || right.programKind === 'compliance');
   const leftCount = counts.get(left.id) ?? 0;
   const rightCount = counts.get(right.id) ?? 0;
   const periodsOf = (list: readonly CreditRow[]) => span(list.map((c) => c.period).filter((p): p is Period => p !== null));
