@@ -63,7 +63,7 @@ import { addDays, minDate, snapshotDate } from './calendar.ts';
 import { groupBy, numberOf, type Fixtures } from './fixtures.ts';
 import type { AcrCounts } from './manifest.ts';
 import { nameVocabulary, variantName } from './names.ts';
-import { allocate, allocateAmong, allocateWithin, Empirical, type Random } from './random.ts';
+import { allocate, allocateWithin, Empirical, ledgerBudgets, mean, type Random } from './random.ts';
 import { ApxReports } from './writers.ts';
 
 /** Cancellations that are conversions to ARB or Ecology credits: 1,166 of 1,358 (registries.md §4.2). */
@@ -179,17 +179,9 @@ export async function writeAcr(plan: AcrPlan): Promise<{ counts: AcrCounts }> {
     issuing.map((_, position) => (templateOf[position]!.bufferShare > 0 ? issuanceBudgets[position]! : 0)),
     random,
   );
-  // Retirements go by the units a project can retire, so large issuers have many; cancellations
-  // (whole batches) by issuance rows. With only one kind of issuing project, that kind takes both.
-  const usableUnits = issuing.map((_, position) => {
-    const template = templateOf[position]!;
-    const typical = template.quantities.reduce((a, b) => a + b, 0) / template.quantities.length;
-    return issuanceBudgets[position]! * typical * (1 - template.transferredShare);
-  });
-  const spreadOver = (kind: boolean, total: number, weights: readonly number[]) =>
-    allocateAmong(total, issuing.map((_, position) => weights[position]!), (position) => compliant.has(position) === kind, random);
-  const retirementBudgets = spreadOver(false, plan.retirementRows, usableUnits);
-  const cancellationBudgets = spreadOver(true, plan.cancellationRows, issuanceBudgets);
+  // The units a project can retire: its issuance rows times its typical issuance, less what it transfers to the buffer.
+  const usableUnits = issuing.map((_, position) => issuanceBudgets[position]! * mean(templateOf[position]!.quantities) * (1 - templateOf[position]!.transferredShare));
+  const { retirementBudgets, cancellationBudgets } = ledgerBudgets(plan, { usableUnits, issuanceRows: issuanceBudgets, compliant: (position) => compliant.has(position) }, random);
 
   const reports = await ApxReports.open(plan.dir, fixtures);
   const counts: AcrCounts = {

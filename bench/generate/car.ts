@@ -40,7 +40,7 @@ import { conversionDelaysOf, issuingTemplates, sitesByType, type IssuingTemplate
 import { groupBy, type Fixtures } from './fixtures.ts';
 import type { CarCounts } from './manifest.ts';
 import { nameVocabulary, variantName } from './names.ts';
-import { allocate, allocateAmong, allocateWithin, Empirical, type Random } from './random.ts';
+import { allocate, allocateWithin, Empirical, ledgerBudgets, mean, type Random } from './random.ts';
 import { ApxReports } from './writers.ts';
 
 /** Share of projects that have issued units: 901 of 1,277 (registries.md §4.3). */
@@ -128,21 +128,10 @@ export async function writeCar(plan: CarPlan): Promise<{ counts: CarCounts }> {
     return random.pick(ofKind.length > 0 ? ofKind : templates);
   });
   const issuanceBudgets = allocate(plan.issuanceRows, issuing.map(() => rowsPerProject.draw(random)), random);
-  // Retirements go by the units a project can retire (its issuance rows times its typical
-  // issuance, less the reserve), so a nitric acid plant has many and a small Mexican forest few,
-  // and the fixtures' retirement sizes fit the batches they are cut from. A conversion takes a
-  // batch whatever its size, so cancellations go by issuance rows.
-  const usableUnits = issuing.map((_, position) => {
-    const template = templateOf[position]!;
-    const typical = template.quantities.reduce((a, b) => a + b, 0) / template.quantities.length;
-    return issuanceBudgets[position]! * typical * (1 - template.reserveShare);
-  });
-  // Voluntary units are retired and compliance units cancelled; with only one kind of issuing
-  // project (a tiny scale), that kind takes both.
-  const spreadOver = (kind: boolean, total: number, weights: readonly number[]) =>
-    allocateAmong(total, issuing.map((_, position) => weights[position]!), (position) => compliant.has(position) === kind, random);
-  const retirementBudgets = spreadOver(false, plan.retirementRows, usableUnits);
-  const cancellationBudgets = spreadOver(true, plan.cancellationRows, issuanceBudgets);
+  // The units a project can retire: its issuance rows times its typical issuance, less the
+  // reserve, so a nitric acid plant has many retirements and a small Mexican forest few.
+  const usableUnits = issuing.map((_, position) => issuanceBudgets[position]! * mean(templateOf[position]!.quantities) * (1 - templateOf[position]!.reserveShare));
+  const { retirementBudgets, cancellationBudgets } = ledgerBudgets(plan, { usableUnits, issuanceRows: issuanceBudgets, compliant: (position) => compliant.has(position) }, random);
 
   const reports = await ApxReports.open(plan.dir, fixtures);
   const counts: CarCounts = {

@@ -145,6 +145,27 @@ export function allocateAmong(total: number, weights: readonly number[], eligibl
 }
 
 /**
+ * Retirement and cancellation rows per issuing project of an offset registry (CAR, ACR):
+ * voluntary projects retire, by the units they can use, so large issuers have many and the
+ * fixtures' retirement sizes fit the batches they are cut from; compliance projects cancel
+ * (convert), by issuance rows, since a conversion takes a batch whatever its size. With only one
+ * kind of issuing project (a tiny scale), that kind takes both.
+ */
+export function ledgerBudgets(
+  rows: { retirementRows: number; cancellationRows: number },
+  projects: { usableUnits: readonly number[]; issuanceRows: readonly number[]; compliant: (position: number) => boolean },
+  random: Random,
+): { retirementBudgets: number[]; cancellationBudgets: number[] } {
+  const of = (kind: boolean, total: number, weights: readonly number[]) => allocateAmong(total, weights, (position) => projects.compliant(position) === kind, random);
+  return { retirementBudgets: of(false, rows.retirementRows, projects.usableUnits), cancellationBudgets: of(true, rows.cancellationRows, projects.issuanceRows) };
+}
+
+/** The mean of a non-empty list. */
+export function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/**
  * Splits `total` into one share per capacity, never above it: first one each (when the total
  * allows), then in proportion to the room left. Throws when the capacities cannot hold `total`.
  */
