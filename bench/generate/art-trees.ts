@@ -25,13 +25,13 @@
  */
 import { join } from 'node:path';
 import { countryCode } from '../../connectors/common/countries.ts';
-import { apxTimestamp, fromApxDate, layOut, placeSlices, type Batch } from './apx-ledger.ts';
+import { apxTimestamp, fromApxDate, layOut, placeSlices, type Batch, type Slice } from './apx-ledger.ts';
 import { addDays, daysBetween, mmddyyyy, snapshotDate } from './calendar.ts';
 import { groupBy, numberOf, type Fixtures } from './fixtures.ts';
 import type { ArtTreesCounts } from './manifest.ts';
 import { nameVocabulary, variantName } from './names.ts';
 import { allocate, Empirical, type Random } from './random.ts';
-import { ApxReports } from './writers.ts';
+import { ApxReports, type CsvWriter } from './writers.ts';
 
 export interface ArtTreesPlan {
   dir: string;
@@ -164,35 +164,28 @@ export async function writeArtTrees(plan: ArtTreesPlan): Promise<{ counts: ArtTr
     for (const row of rows) {
       for (const batch of row.batches) {
         const { retired, cancelled } = layOut(batch, row.approvedOn, random, retirementSizes, { rest: false, sizes: cancellationSizes });
-        const serial = (first: number, last: number) => `${template.prefix}-${template.country}-${number}-${row.vintage}-${batch.batch}-${first} to ${last}`;
-        for (const slice of retired) {
-          const text = retirementTexts.draw(random);
-          await reports.retirements.row({
-            ...text,
-            ...program,
-            Vintage: String(row.vintage),
-            'Credit Serial Numbers': serial(slice.first, slice.last),
-            'Quantity of Credits': String(slice.last - slice.first + 1),
-            'Status Effective': mmddyyyy(slice.on),
-            'Date Approved': row.approvedAt,
-          });
-          counts.retirementRows += 1;
-          counts.retiredUnits += slice.last - slice.first + 1;
-        }
-        for (const slice of cancelled) {
-          const text = cancellationTexts.draw(random);
-          await reports.cancellations.row({
-            ...text,
-            ...program,
-            Vintage: String(row.vintage),
-            'Credit Serial Numbers': serial(slice.first, slice.last),
-            'Quantity of Credits': String(slice.last - slice.first + 1),
-            'Status Effective': mmddyyyy(slice.on),
-            'Date Approved': row.approvedAt,
-          });
-          counts.cancellationRows += 1;
-          counts.cancelledUnits += slice.last - slice.first + 1;
-        }
+        // Retirements and cancellations have the same columns in ART's reports: a text drawn
+        // from the program's own rows, the slice of the batch, and the issuance's approval.
+        const writeSlices = async (slices: readonly Slice[], report: CsvWriter, texts: Empirical<Row>): Promise<number> => {
+          let units = 0;
+          for (const slice of slices) {
+            await report.row({
+              ...texts.draw(random),
+              ...program,
+              Vintage: String(row.vintage),
+              'Credit Serial Numbers': `${template.prefix}-${template.country}-${number}-${row.vintage}-${batch.batch}-${slice.first} to ${slice.last}`,
+              'Quantity of Credits': String(slice.last - slice.first + 1),
+              'Status Effective': mmddyyyy(slice.on),
+              'Date Approved': row.approvedAt,
+            });
+            units += slice.last - slice.first + 1;
+          }
+          return units;
+        };
+        counts.retirementRows += retired.length;
+        counts.retiredUnits += await writeSlices(retired, reports.retirements, retirementTexts);
+        counts.cancellationRows += cancelled.length;
+        counts.cancelledUnits += await writeSlices(cancelled, reports.cancellations, cancellationTexts);
       }
       await reports.issuances.row({
         ...program,
