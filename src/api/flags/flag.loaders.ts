@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { Executor } from '../../db/client.ts';
 import { emptyPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
 import { batchByArguments, inKeyOrder } from '../common/loader-utils.ts';
-import type { ProjectRow } from '../projects/project.queries.ts';
+import type { ProjectLoaders } from '../projects/project.loaders.ts';
 import { countReviewsByFlag, findReviewsByFlag, findReviewsByIds, type FlagReviewRow } from './flag-review.queries.ts';
 import {
   countFlagCredits,
@@ -52,7 +52,7 @@ const reviewArguments = (key: FlagReviewsKey) => JSON.stringify([key.ordering.na
  * Per-request loaders of flags and their relations: a page of flags (or of projects and
  * credits with their flags) costs one statement per relation, whatever its size.
  */
-export function createFlagLoaders(db: Executor, projects: { byId: DataLoader<number, ProjectRow | null> }) {
+export function createFlagLoaders(db: Executor, projects: Pick<ProjectLoaders, 'expect'>) {
   /** A flag's evidence, read only when a response asks for it (pages leave it out). */
   const evidence = new DataLoader<string, FlagEvidenceJson | null>(async (ids) => {
     const found = await findFlagEvidence(db, ids);
@@ -84,10 +84,9 @@ export function createFlagLoaders(db: Executor, projects: { byId: DataLoader<num
     evidence,
     remember,
     rememberFlag,
-    /** The projects of flags, with their roles: one statement per page of flags, which also primes `projects.byId`. */
+    /** The projects of flags, with their roles: one statement per page of flags, which also gives `projects.byId` its projects. */
     projects: new DataLoader<string, FlagProjectRow[]>(async (flagIds) => {
-      const rows = await findFlagProjects(db, flagIds);
-      for (const entries of rows.values()) for (const entry of entries) projects.byId.prime(entry.projectId, entry.project);
+      const rows = await projects.expect(findFlagProjects(db, flagIds), (found) => [...found.values()].flat().map((entry) => entry.project));
       return flagIds.map((id) => rows.get(id) ?? []);
     }),
     /** The same page of credits for every flag of a request: one statement per argument set. */

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Executor } from '../../db/client.ts';
 import type { Ordering, Page, PageRequest } from '../common/keyset.ts';
-import { batchByArguments, inKeyOrder } from '../common/loader-utils.ts';
+import { batchByArguments } from '../common/loader-utils.ts';
 import {
   countProjectsByProgram,
   findProjectsByIds,
@@ -23,7 +23,38 @@ const countArguments = (key: { filter: ProjectFilter }) => JSON.stringify(key.fi
 
 /** Per-request loaders (one set per GraphQL request, so nothing is cached across requests). */
 export function createProjectLoaders(db: Executor) {
-  const byId = new DataLoader<number, ProjectRow | null>(async (ids) => inKeyOrder(ids, await findProjectsByIds(db, ids), (row) => row.id));
+  /**
+   * Reads under way elsewhere in this request that return whole projects (a page of flags
+   * with its projects). `byId` waits for them before it reads, so a project one of them
+   * brings is never read twice, whichever statement the server answers first.
+   */
+  const readsUnderWay = new Set<Promise<unknown>>();
+  const arrived = new Map<number, ProjectRow>();
+
+  const byId = new DataLoader<number, ProjectRow | null>(async (ids) => {
+    if (readsUnderWay.size > 0) await Promise.all(readsUnderWay);
+    const missing = ids.filter((id) => !arrived.has(id));
+    const rows = missing.length > 0 ? await findProjectsByIds(db, missing) : [];
+    const found = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => arrived.get(id) ?? found.get(id) ?? null);
+  });
+
+  /** Takes the projects another read brings (see `readsUnderWay`) into `byId`; resolves as `reading` does. */
+  const expect = <T>(reading: Promise<T>, projectsOf: (result: T) => Iterable<ProjectRow>): Promise<T> => {
+    const delivered = reading.then((result) => {
+      for (const row of projectsOf(result)) {
+        arrived.set(row.id, row);
+        byId.prime(row.id, row);
+      }
+      return result;
+    });
+    const settled: Promise<void> = delivered.then(
+      () => void readsUnderWay.delete(settled),
+      () => void readsUnderWay.delete(settled),
+    );
+    readsUnderWay.add(settled);
+    return delivered;
+  };
 
   /** Primes `byId` with rows a page already fetched, so their relations need no second read. */
   const remember = (page: Page<ProjectRow>) => {
@@ -33,6 +64,7 @@ export function createProjectLoaders(db: Executor) {
 
   return {
     byId,
+    expect,
     remember,
     /** The same page of projects for every program of a request, in one statement per argument set. */
     pageByProgram: new DataLoader<ProgramProjectsKey, Page<ProjectRow>, string>(
