@@ -371,6 +371,26 @@ describe('the scale generator, American Carbon Registry', () => {
     }
   });
 
+  it("keeps each project's reporting periods one after another, each ending in its vintage year (as the ACR fixtures do)", () => {
+    const periods = new Map<string, Map<string, NormalizedCredit>>();
+    for (const credit of credits.filter((credit) => credit.kind === 'issuance')) {
+      const ofProject = periods.get(credit.registryProjectId) ?? new Map<string, NormalizedCredit>();
+      ofProject.set(`${credit.vintageStart}/${credit.vintageEnd}`, credit);
+      periods.set(credit.registryProjectId, ofProject);
+    }
+    const overlapping: string[] = [];
+    for (const [project, ofProject] of periods) {
+      const sorted = [...ofProject.values()].sort((a, b) => String(a.vintageStart).localeCompare(String(b.vintageStart)));
+      for (const [index, period] of sorted.entries()) {
+        expect(Number(String(period.vintageEnd).slice(0, 4)), `${project} ${period.vintageStart}–${period.vintageEnd}`).toBe(period.vintageYear);
+        const next = sorted[index + 1];
+        if (next !== undefined && String(next.vintageStart) <= String(period.vintageEnd)) overlapping.push(`${project} ${period.vintageEnd} ≥ ${next.vintageStart}`);
+      }
+    }
+    expect(periods.size).toBeGreaterThan(5);
+    expect(overlapping).toEqual([]);
+  });
+
   it('is served over the GreenTrace API the way the ACR connector fetches it, one block per issuance row and one per buffer pool', async () => {
     const { fetched } = await fetchServed(acr, 'acr');
     const bySource = (kind: string) => fetched.filter((record) => record.sourceKind === kind).length;
