@@ -39,9 +39,11 @@ import { inIds, programLabel, projectLabel, round4, tonnes, type Detector } from
  * 2: names equal but for word order, "Proj." for "Project" or initials without dots score as exact;
  * 3: one double-issuance flag per pair of projects, not per pair of issuances (docs/matching.md);
  * 4: ARB and its offset project registry compared vintage for vintage when one side publishes only
- *    vintage years (`comparedByVintage`).
+ *    vintage years (`comparedByVintage`);
+ * 5: tonnes a conversion explains are spent from both issuances, like tonnes at risk
+ *    (`overlapFindings`).
  */
-const CODE_REVISION = 4;
+const CODE_REVISION = 5;
 
 /** A project as the detector compares it (`loadProjects`). */
 export interface ProjectRow {
@@ -343,10 +345,13 @@ function sameUnits(a: CreditRow, b: CreditRow): boolean {
 
 /**
  * Overlapping issuance pairs, with the part a conversion explains and the tonnes left at risk
- * (§4.4: the smaller of both sides pro-rated by days to the overlap). Tonnes already counted at
- * risk against one pair are not counted again against another: each issuance's quantity is a
- * budget spent pair by pair (in credit id order), so the flags of one project pair never add up
- * to more than either side issued; so is each cancellation for conversion.
+ * (§4.4: the smaller of both sides pro-rated by days to the overlap). Each issuance's quantity is
+ * a budget spent pair by pair (in credit id order), by the tonnes a conversion explains as by
+ * the tonnes at risk, so no tonne of an issuance is compared twice: the flags of one project
+ * pair never add up to more than either side issued, and an ARB issuance wholly explained by the
+ * conversion of one registry issuance is not then compared with the registry's other issuances
+ * of that vintage (CAR issues a vintage in several rows and converts only some). Each
+ * cancellation for conversion is a budget too.
  */
 function overlapFindings(
   leftIssuances: readonly CreditRow[],
@@ -365,20 +370,22 @@ function overlapFindings(
       const window = overlap(leftPeriod, rightPeriod);
       if (!window) continue;
       const overlapQuantity = Math.min(prorate(left.quantity, leftPeriod, window), prorate(right.quantity, rightPeriod, window));
+      // The tonnes of the overlap that no earlier pair has spent, on either side.
+      const comparable = Math.min(overlapQuantity, remaining.get(left.id)!, remaining.get(right.id)!);
       // Cancellations for conversion in the window explain the overlap, each tonne once.
       let explainedByConversion = 0;
       const conversionCredits: number[] = [];
       for (const c of conversions) {
         if (!c.period) continue;
-        const use = Math.min(prorate(c.quantity, c.period, window), remainingConversion.get(c.id)!, overlapQuantity - explainedByConversion);
+        const use = Math.min(prorate(c.quantity, c.period, window), remainingConversion.get(c.id)!, comparable - explainedByConversion);
         if (use <= 0) continue;
         explainedByConversion += use;
         remainingConversion.set(c.id, remainingConversion.get(c.id)! - use);
         conversionCredits.push(c.id);
       }
-      const atRisk = Math.max(0, Math.min(overlapQuantity - explainedByConversion, remaining.get(left.id)!, remaining.get(right.id)!));
-      remaining.set(left.id, remaining.get(left.id)! - atRisk);
-      remaining.set(right.id, remaining.get(right.id)! - atRisk);
+      const atRisk = Math.max(0, comparable - explainedByConversion);
+      remaining.set(left.id, remaining.get(left.id)! - explainedByConversion - atRisk);
+      remaining.set(right.id, remaining.get(right.id)! - explainedByConversion - atRisk);
       findings.push({
         left,
         right,
