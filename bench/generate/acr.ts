@@ -30,7 +30,8 @@
  *   converted);
  * - vintages one a year back from the project's last one (not before 2003), periods ending
  *   within the vintage year and before the later period begins (a project's periods do not
- *   overlap; a long period pushes the earlier ones back a year), retirement dates uniform between issuance and the snapshot date,
+ *   overlap, as in the fixtures; a long period pushes the earlier ones back a year, and rows that
+ *   no longer fit after 2003 are further issuances of the earliest period), retirement dates uniform between issuance and the snapshot date,
  *   where a batch's retirements fall (from its first unit, with gaps for units still held);
  * - ARB ids: ARB names ACR projects numbered from 1000 by the ACR number (`CAOD1042`, `CAMM1051`)
  *   and older ones in a 5000 series it shares with CAR (`CAOD5052` for ACR206). car.ts puts its
@@ -359,18 +360,20 @@ export async function writeAcr(plan: AcrPlan): Promise<{ counts: AcrCounts }> {
     const withBuffer = new Set(random.sample(count, buffered));
     const rows: IssuanceRow[] = [];
     // A project's reporting periods follow one another: each earlier event's period ends
-    // before the later one begins, and takes the vintage of the year it ends in.
+    // before the later one begins, and takes the vintage of the year it ends in. Once no period
+    // fits before the earliest vintage, the further rows are issued for the earliest period.
     let vintage = lastVintage + 1;
-    let laterBegin: string | null = null;
+    let later: { periodBegin: string; periodEnd: string } | null = null;
     for (let event = 0; rows.length < count; event++) {
-      const dayBefore = laterBegin === null ? null : addDays(laterBegin, -1);
-      vintage = Math.max(earliestVintage, Math.min(vintage - 1, dayBefore === null ? vintage - 1 : Number(dayBefore.slice(0, 4))));
+      const dayBefore: string | null = later === null ? null : addDays(later.periodBegin, -1);
+      const fits: boolean = dayBefore === null || dayBefore >= `${earliestVintage}-01-01`;
+      if (fits) vintage = Math.max(earliestVintage, Math.min(vintage - 1, dayBefore === null ? vintage - 1 : Number(dayBefore.slice(0, 4))));
       const yearEnd = minDate(`${vintage}-12-31`, snapshotDate);
       const drawnEnd = minDate(addDays(`${vintage}-01-01`, random.int(0, 364)), yearEnd);
-      // Only at the earliest vintage can a period not fit before the next one; it then overlaps it.
-      const periodEnd = dayBefore !== null && dayBefore >= `${vintage}-01-01` ? minDate(drawnEnd, dayBefore) : drawnEnd;
-      const periodBegin = addDays(periodEnd, -periodLengths.draw(random));
-      laterBegin = periodBegin;
+      const drawnLength = periodLengths.draw(random);
+      const periodEnd: string = !fits ? later!.periodEnd : dayBefore === null ? drawnEnd : minDate(drawnEnd, dayBefore);
+      const periodBegin: string = !fits ? later!.periodBegin : addDays(periodEnd, -drawnLength);
+      later = { periodBegin, periodEnd };
       const delayed = addDays(periodEnd, issueDelays.draw(random));
       const issuedOn = delayed <= snapshotDate ? delayed : dayAfter(periodEnd, random);
       const issuedAt = apxTimestamp(issuedOn, random);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { NamePerturbation } from './names.ts';
 
 /** Bump whenever the generator's output changes for the same parameters: cached data sets are then rewritten. */
-export const generatorVersion = 5;
+export const generatorVersion = 6;
 
 export interface PlannedSizes {
   verra: { projects: number; blockRows: number };
