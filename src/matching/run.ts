@@ -7,11 +7,17 @@
  *
  * Runs are serialized across processes by the advisory lock `hub:match`: a run that finds it
  * held returns at once with `skipped: true` (the run holding it covers the same data).
+ *
+ * A run that wrote many rows refreshes the flag tables' planner statistics, as a sync does for
+ * the tables it writes (src/db/statistics.ts): without them the review queue's statement for a
+ * page's projects was planned from default estimates, scanned every project, and took 20 ms of a
+ * 24 ms flags page at market size (docs/benchmarks.md, sixth round).
  */
 import type { Database } from '../db/client.ts';
+import { refreshStatistics } from '../db/statistics.ts';
 import type { Logger } from '../logger.ts';
 import { detectors as allDetectors, type Detector } from './detectors/index.ts';
-import type { FlagKind, FlagSeverity } from './flag.ts';
+import type { DetectedFlag, FlagKind, FlagSeverity } from './flag.ts';
 import { recordDetections, type FlagRunCounts } from './flag-store.ts';
 
 export const matchLockKey = 'hub:match';
@@ -50,6 +56,7 @@ const count = <K extends string>(values: readonly K[]) =>
 export async function runMatching(options: MatchingOptions): Promise<MatchingResult> {
   const log = options.logger.child({ module: 'matching' });
   const selected = options.detectors ?? allDetectors;
+  let writtenRows = 0;
   const locked = await options.database.withAdvisoryLock(matchLockKey, async () => {
     const runs: DetectorRun[] = [];
     for (const [index, detector] of selected.entries()) {
@@ -67,6 +74,7 @@ export async function runMatching(options: MatchingOptions): Promise<MatchingRes
           bySeverity: count(detections.map((d) => d.severity)),
         };
         runs.push(run);
+        writtenRows += writtenBy(counts, detections);
         log.info({ ...run, step: `${index + 1}/${selected.length}` }, 'detector finished');
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -93,10 +101,22 @@ export async function runMatching(options: MatchingOptions): Promise<MatchingRes
     return { skipped: true, detectors: [] };
   }
   const runs = locked.value;
+  await refreshStatistics(options.database, ['flags', 'flag_projects', 'flag_credits'], writtenRows, log);
   const total = (key: keyof FlagRunCounts) => runs.reduce((sum, run) => sum + run[key], 0);
   log.info(
     { detectors: runs.length, failed: runs.filter((r) => r.error).length, detected: total('detected'), inserted: total('inserted'), updated: total('updated'), resolved: total('resolved') },
     'matching finished',
   );
   return { skipped: false, detectors: runs };
+}
+
+/**
+ * Rows a detector's run wrote, for the statistics threshold: the flags it inserted, updated or
+ * resolved, and, when it wrote any, the project and credit links of its findings (an upper
+ * bound: the flag store rewrites the links of the flags it writes only).
+ */
+function writtenBy(counts: FlagRunCounts, detections: readonly DetectedFlag[]): number {
+  const flagsWritten = counts.inserted + counts.updated + counts.resolved;
+  if (flagsWritten === 0) return 0;
+  return flagsWritten + detections.reduce((sum, detection) => sum + detection.projects.length + detection.credits.length, 0);
 }

@@ -1,7 +1,9 @@
 /** The matching job itself: one detector failing does not stop the others; concurrent runs are serialized. */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../src/db/client.ts';
 import { flags } from '../../src/db/schema.ts';
+import { analyzeAfterRows } from '../../src/db/statistics.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { Detector } from '../../src/matching/detectors/index.ts';
 import { detectors } from '../../src/matching/detectors/index.ts';
@@ -66,5 +68,26 @@ describe('runMatching', () => {
   it('skips when another run holds the lock', async () => {
     const outer = await testDb.database.withAdvisoryLock(matchLockKey, () => runMatching({ database: testDb.database, logger: silentLogger, detectors: [working] }));
     expect(outer).toEqual({ acquired: true, value: { skipped: true, detectors: [] } });
+  });
+
+  it('gathers the flag tables\' planner statistics after a run that wrote many flags, not after one that wrote a few (PGlite has no autovacuum)', async () => {
+    // Analyzed by hand (autovacuum's analyses are counted apart, as last_autoanalyze).
+    const analyzed = async () =>
+      queryRows<{ table: string; analyzed: boolean }>(
+        testDb.database.db,
+        sql`select relname as "table", last_analyze is not null as analyzed from pg_stat_user_tables
+             where relname in ('flags', 'flag_projects', 'flag_credits') order by relname`,
+      );
+    await runMatching({ database: testDb.database, logger: silentLogger, detectors: [working] });
+    expect((await analyzed()).filter((row) => row.analyzed)).toEqual([]);
+    const many: Detector = {
+      name: 'many',
+      version: 1,
+      description: 'finds many things',
+      detect: async () => Array.from({ length: analyzeAfterRows }, (_, i) => ({ ...finding('many'), title: `finding ${i}`, identity: { finding: `finding ${i}` } })),
+    };
+    const result = await runMatching({ database: testDb.database, logger: silentLogger, detectors: [many] });
+    expect(result.detectors[0]).toMatchObject({ detector: 'many', inserted: analyzeAfterRows });
+    expect(await analyzed()).toEqual(['flag_credits', 'flag_projects', 'flags'].map((table) => ({ table, analyzed: true })));
   });
 });
