@@ -140,6 +140,8 @@ export const credits = pgTable(
     // trigger per row, about a third of an insert's cost on PGlite (docs/benchmarks.md).
     foreignKey({ name: 'credits_project_fk', columns: [t.projectId, t.programId], foreignColumns: [projects.id, projects.programId] }),
     uniqueIndex('credits_program_natural_key').on(t.programId, t.naturalKey),
+    // Both also INCLUDE (vanished_at), from migration 0009 (drizzle's builder has no INCLUDE):
+    // counts of live credits are then answered from the index alone.
     index('credits_project').on(t.projectId, t.id),
     index('credits_program_vintage').on(t.programId, t.vintageYear, t.id),
     index('credits_kind').on(t.kind, t.id),
