@@ -123,8 +123,23 @@ describe('Credit.ccpLabel and the ccpStatus filter', () => {
     const small = await api.countStatements(() => api.data(query, { first: 10 }));
     const large = await api.countStatements(() => api.data(query, { first: 100 }));
     expect(large).toBe(small);
-    // credits page, labels, decisions, programs.
-    expect(small).toBeLessThanOrEqual(4);
+    // credits page, labels, their reasons and attributes, decisions, programs.
+    expect(small).toBeLessThanOrEqual(5);
+  });
+
+  it('reads the reasons and attributes only for a response that asks for them', async () => {
+    const page = (fields: string) => `{ credits(first: 50) { edges { node { id ccpLabel { ${fields} } } } } }`;
+    const statusOnly = await api.countStatements(() => api.data(page('status agreesWithRegistry')));
+    let detailed: any;
+    const withReasons = await api.countStatements(async () => {
+      detailed = await api.data(page('status reasons attributes { sdgImpacts { goals } }'));
+    });
+    // The credits page and the labels, then one more statement for the reasons and attributes.
+    expect(statusOnly).toBe(2);
+    expect(withReasons).toBe(3);
+    const labelled = detailed.credits.edges.filter((edge: any) => edge.node.ccpLabel !== null);
+    expect(labelled.length).toBeGreaterThan(0);
+    expect(labelled.every((edge: any) => edge.node.ccpLabel.reasons.length > 0)).toBe(true);
   });
 });
 

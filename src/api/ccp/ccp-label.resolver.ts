@@ -9,7 +9,7 @@ import { Credit } from '../credits/credit.type.ts';
 import { loadProgram } from '../programs/program.relation.ts';
 import { Program } from '../programs/program.type.ts';
 import { Project } from '../projects/project.type.ts';
-import { CcpLabel, CcpQuantity, ProjectCcpLabel, toCcpLabel, toProjectCcpLabel } from './ccp-label.type.ts';
+import { CcpAttributes, CcpLabel, CcpQuantity, ProjectCcpLabel, toCcpAttributes, toCcpLabel, toProjectCcpLabel } from './ccp-label.type.ts';
 import { CcpDecision, CcpProgram, toCcpDecision, toCcpProgram } from './ccp-reference.type.ts';
 import { ccpLoaders } from './ccp.loaders.ts';
 
@@ -35,6 +35,18 @@ export class ProjectCcpResolver {
 
 @Resolver(() => CcpLabel)
 export class CcpLabelResolver {
+  // The reasons and attributes are read apart from the rest of a page's labels, and only when
+  // a response asks for them (ccp.queries.ts, CreditLabelSummaryRow).
+  @FieldResolver(() => [String])
+  async reasons(@Root() label: CcpLabel, @Ctx() ctx: ApiContext): Promise<string[]> {
+    return (await ccpLoaders(ctx).labelDetails.load(label.creditId))?.reasons ?? [];
+  }
+
+  @FieldResolver(() => CcpAttributes)
+  async attributes(@Root() label: CcpLabel, @Ctx() ctx: ApiContext): Promise<CcpAttributes> {
+    return toCcpAttributes((await ccpLoaders(ctx).labelDetails.load(label.creditId))?.attributes ?? {});
+  }
+
   @FieldResolver(() => CcpDecision, { nullable: true, description: 'The ICVCM decision the status rests on (null when the program or unit type decides, or no row applies).' })
   async decision(@Root() label: CcpLabel, @Ctx() ctx: ApiContext): Promise<CcpDecision | null> {
     if (label.decisionId === null) return null;

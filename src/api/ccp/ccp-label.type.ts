@@ -2,7 +2,7 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTime, LocalDate, NonNegativeInt } from '../common/scalars.ts';
 import { CreditKind } from '../credits/credit.type.ts';
 import { CcpStatus } from './ccp-status.enum.ts';
-import type { CreditLabelRow, CcpQuantityRow, ProjectCcpRow } from './ccp.queries.ts';
+import type { CcpQuantityRow, CreditLabelDetailRow, CreditLabelSummaryRow, ProjectCcpRow } from './ccp.queries.ts';
 
 @ObjectType({ description: 'CCP attribute 1: host-country authorization under Article 6, as the registry publishes it.' })
 export class CcpAuthorization {
@@ -66,16 +66,19 @@ export class CcpRegistryFlag {
 
 @ObjectType({ description: 'Whether a credit may carry the ICVCM CCP-Approved label, why, and what the registry itself says.' })
 export class CcpLabel {
-  /** Keys for the decision and program loaders (not exposed). */
+  /** Keys for the details, decision and program loaders (not exposed). */
+  creditId!: number;
   decisionId!: string | null;
   issuingProgramId!: string;
 
   @Field(() => CcpStatus)
   status!: CcpStatus;
 
+  /** Resolved by CcpLabelResolver from `labelDetails`, only when asked for. */
   @Field(() => [String], { description: 'Human-readable sentences: the program, each methodology and its decision, credit-level findings.' })
   reasons!: string[];
 
+  /** Resolved by CcpLabelResolver from `labelDetails`, only when asked for. */
   @Field(() => CcpAttributes)
   attributes!: CcpAttributes;
 
@@ -166,40 +169,44 @@ export class CcpQuantity {
   transactions!: number;
 }
 
-export function toCcpLabel(row: CreditLabelRow): CcpLabel {
-  const attributes = row.attributes as {
-    authorization?: Partial<CcpAuthorization>;
-    adaptation?: Partial<CcpAdaptation>;
-    sdgImpacts?: { goals?: number[]; certifications?: string[]; quantified?: boolean | null };
-  };
+export function toCcpLabel(row: CreditLabelSummaryRow): CcpLabel {
   return Object.assign(new CcpLabel(), {
+    creditId: row.creditId,
     decisionId: row.decisionId,
     issuingProgramId: row.issuingProgramId,
     status: row.status as CcpStatus,
-    reasons: row.reasons,
-    attributes: Object.assign(new CcpAttributes(), {
-      authorization: Object.assign(new CcpAuthorization(), {
-        authorized: attributes.authorization?.authorized ?? null,
-        published: attributes.authorization?.published ?? null,
-        field: attributes.authorization?.field ?? null,
-        correspondingAdjustment: attributes.authorization?.correspondingAdjustment ?? null,
-      }),
-      adaptation: Object.assign(new CcpAdaptation(), {
-        shareOfProceeds: attributes.adaptation?.shareOfProceeds ?? null,
-        published: attributes.adaptation?.published ?? null,
-      }),
-      sdgImpacts: Object.assign(new CcpSdgImpacts(), {
-        goals: attributes.sdgImpacts?.goals ?? [],
-        certifications: attributes.sdgImpacts?.certifications ?? [],
-        quantified: attributes.sdgImpacts?.quantified ?? null,
-      }),
-    }),
     registryFlag:
       row.registryFlag === null ? null : Object.assign(new CcpRegistryFlag(), { flagged: row.registryFlag, field: row.registryFlagSource ?? '' }),
     agreesWithRegistry: row.agreesWithRegistry,
     referenceVersion: row.referenceVersion,
     evaluationDate: row.evaluationDate,
     labelledAt: row.updatedAt,
+  });
+}
+
+/** A label's stored attributes (`credit_labels.attributes`) as the API's CcpAttributes. */
+export function toCcpAttributes(stored: CreditLabelDetailRow['attributes']): CcpAttributes {
+  const attributes = stored as {
+    authorization?: Partial<CcpAuthorization>;
+    adaptation?: Partial<CcpAdaptation>;
+    sdgImpacts?: { goals?: number[]; certifications?: string[]; quantified?: boolean | null };
+  };
+  return Object.assign(new CcpAttributes(), {
+    authorization: Object.assign(new CcpAuthorization(), {
+      authorized: attributes.authorization?.authorized ?? null,
+      published: attributes.authorization?.published ?? null,
+      field: attributes.authorization?.field ?? null,
+      correspondingAdjustment: attributes.authorization?.correspondingAdjustment ?? null,
+    }),
+    adaptation: Object.assign(new CcpAdaptation(), {
+      shareOfProceeds: attributes.adaptation?.shareOfProceeds ?? null,
+      published: attributes.adaptation?.published ?? null,
+    }),
+    sdgImpacts: Object.assign(new CcpSdgImpacts(), {
+      goals: attributes.sdgImpacts?.goals ?? [],
+      certifications: attributes.sdgImpacts?.certifications ?? [],
+      quantified: attributes.sdgImpacts?.quantified ?? null,
+    }),
   });
 }
 

@@ -4,12 +4,14 @@ import type { ApiContext } from '../context.ts';
 import { inKeyOrder } from '../common/loader-utils.ts';
 import {
   findDecisionsByKeys,
+  findLabelDetails,
   findLabelsByCreditIds,
   findProgramsByKeys,
   projectCcpRows,
   type CcpDecisionRow,
   type CcpProgramRow,
-  type CreditLabelRow,
+  type CreditLabelDetailRow,
+  type CreditLabelSummaryRow,
   type ProjectCcpRow,
   type VersionedKey,
 } from './ccp.queries.ts';
@@ -19,10 +21,12 @@ const versionedKey = (key: VersionedKey) => `${key.version}\u0000${key.id}`;
 /** Per-request loaders of the CCP fields: each costs one statement per page, whatever its size. */
 export function createCcpLoaders(db: Executor) {
   return {
-    /** A credit's label by credit id. */
-    labelByCreditId: new DataLoader<number, CreditLabelRow | null>(async (ids) =>
+    /** A credit's label by credit id, without its reasons and attributes. */
+    labelByCreditId: new DataLoader<number, CreditLabelSummaryRow | null>(async (ids) =>
       inKeyOrder(ids, await findLabelsByCreditIds(db, ids), (row) => row.creditId),
     ),
+    /** A label's reasons and attributes by credit id, read only when a response asks for them. */
+    labelDetails: new DataLoader<number, CreditLabelDetailRow | null>(async (ids) => inKeyOrder(ids, await findLabelDetails(db, ids), (row) => row.creditId)),
     /** An ICVCM decision by (reference version, id). */
     decision: new DataLoader<VersionedKey, CcpDecisionRow | null, string>(
       async (keys) => inKeyOrder(keys.map(versionedKey), await findDecisionsByKeys(db, keys), (row) => `${row.referenceVersion}\u0000${row.id}`),

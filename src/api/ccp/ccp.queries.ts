@@ -11,6 +11,17 @@ import { containsPattern, inList } from '../common/sql-filters.ts';
 import { creditFilterSql, type CreditFilter } from '../credits/credit.queries.ts';
 
 export type CreditLabelRow = typeof creditLabels.$inferSelect;
+
+/**
+ * A label without its reasons and attributes: the sentences (a text array) and the attributes
+ * (jsonb) are about 1 kB a label and most of the cost of reading a page of labels, while a page
+ * of credits mostly asks for the status (docs/benchmarks.md, sixth round). They are read apart,
+ * only when a response asks for them (`findLabelDetails`).
+ */
+export type CreditLabelSummaryRow = Omit<CreditLabelRow, 'reasons' | 'attributes'>;
+export type CreditLabelDetailRow = Pick<CreditLabelRow, 'creditId' | 'reasons' | 'attributes'>;
+
+const { reasons: _reasons, attributes: _attributes, ...labelSummaryColumns } = getTableColumns(creditLabels);
 export type CcpDecisionRow = typeof ccpDecisions.$inferSelect;
 export type CcpProgramRow = typeof ccpPrograms.$inferSelect;
 export type CcpReferenceRow = Pick<
@@ -39,9 +50,18 @@ export async function findReference(db: Executor, version?: string | null): Prom
   return row ?? null;
 }
 
-export async function findLabelsByCreditIds(db: Executor, ids: readonly number[]): Promise<CreditLabelRow[]> {
+export async function findLabelsByCreditIds(db: Executor, ids: readonly number[]): Promise<CreditLabelSummaryRow[]> {
   if (ids.length === 0) return [];
-  return db.select().from(creditLabels).where(inList(creditLabels.creditId, ids));
+  return db.select(labelSummaryColumns).from(creditLabels).where(inList(creditLabels.creditId, ids));
+}
+
+/** The reasons and attributes of the labels of these credits. */
+export async function findLabelDetails(db: Executor, ids: readonly number[]): Promise<CreditLabelDetailRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select({ creditId: creditLabels.creditId, reasons: creditLabels.reasons, attributes: creditLabels.attributes })
+    .from(creditLabels)
+    .where(inList(creditLabels.creditId, ids));
 }
 
 export interface VersionedKey {
