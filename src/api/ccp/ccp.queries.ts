@@ -16,7 +16,9 @@ export type CreditLabelRow = typeof creditLabels.$inferSelect;
  * A label without its reasons and attributes: the sentences (a text array) and the attributes
  * (jsonb) are about 1 kB a label and most of the cost of reading a page of labels, while a page
  * of credits mostly asks for the status (docs/benchmarks.md, sixth round). They are read apart,
- * only when a response asks for them (`findLabelDetails`).
+ * only when a response asks for them (`findLabelDetails`). The two reads are two statements: a
+ * relabelling that commits between them can give a response one label's status and the next
+ * label's reasons, as any two statements of a response can disagree (flag evidence alike).
  */
 export type CreditLabelSummaryRow = Omit<CreditLabelRow, 'reasons' | 'attributes'>;
 export type CreditLabelDetailRow = Pick<CreditLabelRow, 'creditId' | 'reasons' | 'attributes'>;
