@@ -233,7 +233,7 @@ function projectWithCredits(p: QueryParameters): AnalystQuery {
       );
       const totals = await queryRows(
         db,
-        sql`select kind, sum(quantity)::float8 as quantity from credits where project_id = ${p.projectId} group by kind`,
+        sql`select kind, sum(quantity)::float8 as quantity from credits where project_id = ${p.projectId} and vanished_at is null group by kind`,
       );
       const page = await queryRows(
         db,
@@ -276,7 +276,7 @@ function textSearch(p: QueryParameters): AnalystQuery {
                 select sum(quantity) filter (where kind = 'issuance')::float8 as issued,
                        sum(quantity) filter (where kind = 'retirement')::float8 as retired,
                        sum(quantity) filter (where kind = 'cancellation')::float8 as cancelled
-                  from credits c where c.project_id = p.id) t on true
+                  from credits c where c.project_id = p.id and c.vanished_at is null) t on true
              order by p.rank, p.id`,
       );
     },

@@ -109,7 +109,7 @@ describe('projects', () => {
             coalesce(sum(c.quantity) filter (where c.kind = 'issuance'), 0)::float8 as issued,
             coalesce(sum(c.quantity) filter (where c.kind = 'retirement'), 0)::float8 as retired,
             coalesce(sum(c.quantity) filter (where c.kind = 'cancellation'), 0)::float8 as cancelled
-          from projects p left join credits c on c.project_id = p.id group by p.id order by p.id`,
+          from projects p left join credits c on c.project_id = p.id and c.vanished_at is null group by p.id order by p.id`,
     );
     const seen: Record<string, unknown> = {};
     await walkConnection<{ registryProjectId: string; program: { code: string }; totals: unknown }>(async (after) => {

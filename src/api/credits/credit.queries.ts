@@ -193,7 +193,8 @@ export async function creditTotalsByProject(db: Executor, projectIds: readonly n
       quantity: sql<number>`sum(${credits.quantity})::float8`.mapWith(Number),
     })
     .from(credits)
-    .where(inList(credits.projectId, projectIds))
+    // Transactions the registry no longer lists are out of totals, as they are out of `credits` by default.
+    .where(and(inList(credits.projectId, projectIds), isNull(credits.vanishedAt)))
     .groupBy(credits.projectId, credits.kind);
   for (const row of rows) {
     const projectTotals = totals.get(row.projectId);

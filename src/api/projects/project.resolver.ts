@@ -39,7 +39,7 @@ export class ProjectResolver {
     return loadProgram(ctx, project.programId);
   }
 
-  @FieldResolver(() => CreditTotals, { description: 'Quantities issued, retired and cancelled, summed over all of its transactions.' })
+  @FieldResolver(() => CreditTotals, { description: 'Quantities issued, retired and cancelled, summed over its transactions the registry still lists (vanished ones are left out, as from `credits` by default).' })
   async totals(@Root() project: Project, @Ctx() ctx: ApiContext): Promise<CreditTotals> {
     return toCreditTotals(await ctx.loaders.credits.totalsByProject.load(project.dbId));
   }
