@@ -31,8 +31,9 @@
  * - vintages one a year back from the project's last one (not before 2003), periods ending
  *   within the vintage year and before the later period begins (a project's periods do not
  *   overlap, as in the fixtures; a long period pushes the earlier ones back a year, and rows that
- *   no longer fit after 2003 are further issuances of the earliest period), retirement dates uniform between issuance and the snapshot date,
- *   where a batch's retirements fall (from its first unit, with gaps for units still held);
+ *   no longer fit after 2003 are further issuances of the earliest period), retirement dates
+ *   uniform between issuance and the snapshot date, where a batch's retirements fall (from its
+ *   first unit, with gaps for units still held);
  * - ARB ids: ARB names ACR projects numbered from 1000 by the ACR number (`CAOD1042`, `CAMM1051`)
  *   and older ones in a 5000 series it shares with CAR (`CAOD5052` for ACR206). car.ts puts its
  *   CAR projects at 5000 + number, so older generated ACR projects get 4000 + number, keeping
