@@ -114,6 +114,17 @@ describe('cercarbono.fetch (EcoRegistry feeds)', () => {
     expect(placeholder.ok && placeholder.projects[0]!.attributes.placeholder).toEqual({ reason: 'name "-" is a placeholder' });
   });
 
+  it('serves a data set with no serials (a small generated one can have none) without the other standard’s project, which copies one with serials', async () => {
+    const noSerials = { ...files, issuances: { ...files.issuances, rows: [] } };
+    const server = await serve(cercarbonoRoutes(noSerials));
+    const records = await fetchAll(context(server));
+    expect(records.filter((r) => r.sourceKind === 'projects').map((r) => r.naturalKey)).toEqual(files.projects.rows.map((row) => row.record.id));
+    expect(records.filter((r) => r.sourceKind === 'issuances')).toEqual([]);
+    expect(records.filter((r) => r.sourceKind === 'retirements').map((r) => r.naturalKey)).toEqual(
+      files.retirements.rows.map((row) => retirementKey(row.record)),
+    );
+  });
+
   it('reports ERROR_401 sent with HTTP 200 as a config error, on any of the feeds', async () => {
     for (const path of [CERCARBONO_PATHS.standardProjects, CERCARBONO_PATHS.retirements]) {
       const server = await serve();

@@ -122,8 +122,10 @@ export function cercarbonoRoutes(files: CercarbonoFiles = readCercarbonoFiles(),
 
   const feedProjects = analyticsProjects.filter((project) => !missingFromAnalytics.includes(project.id as number));
   const feedRetirements = [...retirements];
-  if (otherStandard) {
-    const donor = analyticsProjects.find((project) => (project.serials as Json[]).length > 0)!;
+  // The other standard's project copies a project with serials, and its retirement the first
+  // retirement: a data set with neither (a small generated one can have none) has nothing to mix.
+  const donor = analyticsProjects.find((project) => (project.serials as Json[]).length > 0);
+  if (otherStandard && donor && retirements[0]) {
     const serials = (donor.serials as Json[]).map((serial) => ({ ...serial, serial: `CBD_${OTHER_STANDARD_PROJECT_ID}_${serial.serial}` }));
     feedProjects.splice(1, 0, { ...donor, id: OTHER_STANDARD_PROJECT_ID, code: 'CBD-1', standard: 'Cercarbono Biodiversity', serials });
     feedRetirements.splice(2, 0, { ...retirements[0]!, project_id: OTHER_STANDARD_PROJECT_ID, serial: serials[0]!.serial });
