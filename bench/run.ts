@@ -139,7 +139,10 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
           options.log(`ingest: scale ${dataset.scale}: fetch only, normalize only, COPY baseline …`);
           const copyTarget = await databases.fresh('copy');
           try {
-            const measured = await runInChild<PipelineTask, PipelineMeasurement>({ kind: 'pipeline', target: copyTarget, baseUrls: registries.baseUrls });
+            const measured = await runInChild<PipelineTask, PipelineMeasurement>(
+              { kind: 'pipeline', target: copyTarget, baseUrls: registries.baseUrls },
+              { largeHeap: true },
+            );
             pipeline = { ...measured, scale: dataset.scale };
           } catch (error) {
             const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);

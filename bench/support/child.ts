@@ -19,6 +19,14 @@ export interface ChildOptions {
    * was running has allocated more).
    */
   fullCollections?: FullCollection[];
+  /**
+   * Raise V8's heap limit to 12 GiB, for a task that holds a whole data set in memory (the
+   * pipeline task keeps every raw record of a run: at market size more than the default heap).
+   * Left off, the child runs with Node's default heap, as `hub sync` does: the limit steers how
+   * much garbage V8 lets pile up between full collections, so a raised one would inflate the
+   * sync's peak RSS beyond what users see (docs/benchmarks.md, seventh round).
+   */
+  largeHeap?: boolean;
 }
 
 /** A full collection of a child, as `--trace-gc` prints it. */
@@ -33,8 +41,7 @@ export interface FullCollection {
 const markCompact = /\s([\d.]+) ms: Mark-Compact[^>]*-> ([\d.]+) \(/;
 
 export async function runInChild<TTask, TResult>(task: TTask, options: ChildOptions = {}): Promise<TResult> {
-  // The pipeline task holds every raw record of a run: at market scale more than V8's default heap.
-  const flags = ['--expose-gc', '--max-old-space-size=12288'];
+  const flags = ['--expose-gc', ...(options.largeHeap ? ['--max-old-space-size=12288'] : [])];
   if (options.profile) flags.push('--cpu-prof', '--cpu-prof-dir', options.profile.dir, '--cpu-prof-name', options.profile.name);
   const collections = options.fullCollections;
   if (collections) flags.push('--trace-gc');
