@@ -123,12 +123,14 @@ export function cercarbonoRoutes(files: CercarbonoFiles = readCercarbonoFiles(),
   const feedProjects = analyticsProjects.filter((project) => !missingFromAnalytics.includes(project.id as number));
   const feedRetirements = [...retirements];
   // The other standard's project copies a project with serials, and its retirement the first
-  // retirement: a data set with neither (a small generated one can have none) has nothing to mix.
+  // retirement: a data set without either (a small generated one can have no serials) has
+  // nothing to mix.
   const donor = analyticsProjects.find((project) => (project.serials as Json[]).length > 0);
-  if (otherStandard && donor && retirements[0]) {
+  const firstRetirement = retirements[0];
+  if (otherStandard && donor && firstRetirement) {
     const serials = (donor.serials as Json[]).map((serial) => ({ ...serial, serial: `CBD_${OTHER_STANDARD_PROJECT_ID}_${serial.serial}` }));
     feedProjects.splice(1, 0, { ...donor, id: OTHER_STANDARD_PROJECT_ID, code: 'CBD-1', standard: 'Cercarbono Biodiversity', serials });
-    feedRetirements.splice(2, 0, { ...retirements[0]!, project_id: OTHER_STANDARD_PROJECT_ID, serial: serials[0]!.serial });
+    feedRetirements.splice(2, 0, { ...firstRetirement, project_id: OTHER_STANDARD_PROJECT_ID, serial: serials[0]!.serial });
   }
 
   const json = (body: unknown) => ({ headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
