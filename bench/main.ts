@@ -12,13 +12,11 @@
  * `npm run bench -- run --help` lists every option.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { checkDataset } from './generate/check.ts';
-import { defaultDataRoot, ensureDataset } from './generate/generate.ts';
-import { measurePipeline, measureSync, type PipelineTask, type SyncTask } from './ingest/tasks.ts';
-import { formatText, writeDocs, writeJson } from './report.ts';
-import { runBench } from './run.ts';
-import { benchSecrets, startBenchRegistries } from './serve/registries.ts';
-import { serveChildTask } from './support/child.ts';
+import { defaultDataRoot } from './generate/data-root.ts';
+import type { PipelineTask, SyncTask } from './ingest/tasks.ts';
+
+// Each command imports what it runs when it runs: a measurement's child process then holds only
+// the modules of its task, as `hub sync` holds only the sync's (docs/benchmarks.md, eighth round).
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -53,6 +51,8 @@ program
   .option('--no-api', 'skip the API measurements')
   .option('--write-docs', "also replace this driver's results section in docs/benchmarks.md", false)
   .action(async (options: { scale: number; seed: number; iterations: number; warmup: number; first: number; data: string; profile: boolean; api: boolean; writeDocs: boolean }) => {
+    const { runBench } = await import('./run.ts');
+    const { formatText, writeDocs, writeJson } = await import('./report.ts');
     const result = await runBench({
       scale: options.scale,
       seed: options.seed,
@@ -77,6 +77,7 @@ datasetOptions(program.command('generate'))
   .option('--force', 'write it again even if it exists', false)
   .option('--check', 'read it back through the connectors and check the planted duplicates', false)
   .action(async (options: { scale: number; seed: number; duplicates?: number; serialOverlaps?: number; data: string; force: boolean; check: boolean }) => {
+    const { ensureDataset } = await import('./generate/generate.ts');
     const { dir, manifest, reused } = await ensureDataset({
       root: options.data,
       scale: options.scale,
@@ -88,6 +89,7 @@ datasetOptions(program.command('generate'))
     log(`${reused ? 'reused' : `written in ${manifest.seconds} s`}: ${dir}`);
     process.stdout.write(JSON.stringify({ dir, counts: manifest.counts, duplicates: manifest.duplicates.length, serialOverlaps: manifest.serialOverlaps.length }, null, 2) + '\n');
     if (options.check) {
+      const { checkDataset } = await import('./generate/check.ts');
       const report = await checkDataset(dir, manifest);
       process.stdout.write(JSON.stringify({ records: report.records, overlaps: report.overlaps.length, problems: report.problems, rejected: report.rejected.slice(0, 10) }, null, 2) + '\n');
       if (report.problems.length > 0) process.exitCode = 1;
@@ -97,6 +99,8 @@ datasetOptions(program.command('generate'))
 datasetOptions(program.command('serve'))
   .description('serve a data set over local HTTP the way each registry does, for a manual `hub sync`')
   .action(async (options: { scale: number; seed: number; data: string }) => {
+    const { ensureDataset } = await import('./generate/generate.ts');
+    const { benchSecrets, startBenchRegistries } = await import('./serve/registries.ts');
     const { dir } = await ensureDataset({ root: options.data, scale: options.scale, seed: options.seed });
     const registries = await startBenchRegistries(dir);
     log(`serving ${dir}; sync it with:`);
@@ -112,9 +116,11 @@ datasetOptions(program.command('serve'))
 program
   .command('child', { hidden: true })
   .description('a measurement in its own process (the bench starts these)')
-  .action(() => {
+  .action(async () => {
+    const { serveChildTask } = await import('./support/child.ts');
     serveChildTask(async (task) => {
       const kind = (task as { kind: string }).kind;
+      const { measurePipeline, measureSync } = await import('./ingest/tasks.ts');
       if (kind === 'sync') return measureSync(task as SyncTask);
       if (kind === 'pipeline') return measurePipeline(task as PipelineTask);
       throw new Error(`unknown bench task ${kind}`);

@@ -23,7 +23,7 @@ import { benchLabelling, type LabellingResult } from './hooks/labelling.ts';
 import { benchMatching, type MatchingMeasurement, type SyncedDataset } from './hooks/matching.ts';
 import type { NotYetMeasured } from './hooks/not-measured.ts';
 import type { PipelineMeasurement, PipelineTask, SyncMeasurement, SyncTask } from './ingest/tasks.ts';
-import { startBenchRegistries } from './serve/registries.ts';
+import { benchSecrets, startBenchRegistries } from './serve/registries.ts';
 import { runInChild, type FullCollection } from './support/child.ts';
 import { BenchDatabases, openTarget, type BenchTarget } from './support/databases.ts';
 import { currentLoad, describeMachine, type Machine } from './support/machine.ts';
@@ -128,7 +128,7 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
         const profileName = `${databases.driver}-sync-scale-${dataset.scale}.cpuprofile`;
         const collections: FullCollection[] = [];
         const measured = await runInChild<SyncTask, SyncMeasurement>(
-          { kind: 'sync', target, baseUrls: registries.baseUrls, resync: true },
+          { kind: 'sync', target, baseUrls: registries.baseUrls, secrets: benchSecrets, resync: true },
           { fullCollections: collections, ...(options.profile ? { profile: { dir: profileDir, name: profileName } } : {}) },
         );
         const sync = { ...measured, liveHeap: liveHeap(measured, collections) };
@@ -140,7 +140,7 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
           const copyTarget = await databases.fresh('copy');
           try {
             const measured = await runInChild<PipelineTask, PipelineMeasurement>(
-              { kind: 'pipeline', target: copyTarget, baseUrls: registries.baseUrls },
+              { kind: 'pipeline', target: copyTarget, baseUrls: registries.baseUrls, secrets: benchSecrets },
               { largeHeap: true },
             );
             pipeline = { ...measured, scale: dataset.scale };
@@ -163,7 +163,7 @@ export async function runBench(options: RunOptions): Promise<BenchResult> {
       const target = await databases.fresh(`s${scale}`);
       const registries = await startBenchRegistries(dir);
       try {
-        const sync = await runInChild<SyncTask, SyncMeasurement>({ kind: 'sync', target, baseUrls: registries.baseUrls, resync: false });
+        const sync = await runInChild<SyncTask, SyncMeasurement>({ kind: 'sync', target, baseUrls: registries.baseUrls, secrets: benchSecrets, resync: false });
         return { target, manifest, syncSeconds: sync.first.seconds };
       } finally {
         await registries.close();

@@ -1,6 +1,10 @@
 /**
  * The `hub` command: `serve`, `migrate`, `sync`, `label`, `schema`. Every stage runs on its own here
  * and together under `serve`.
+ *
+ * A command imports the modules only it needs when it runs (the API for `serve`, the label
+ * engine once a sync is done…): a `hub sync` process then holds only the sync's modules, and V8
+ * sizes the garbage it lets pile up by the heap that is live (docs/benchmarks.md, eighth round).
  */
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -10,8 +14,6 @@ import { HttpClient } from '../connectors/http.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openConfiguredDatabase } from './db/open.ts';
 import type { Database } from './db/client.ts';
-import { labelSyncedPrograms } from './ccp/triggers.ts';
-import { startHub } from './hub.ts';
 import { loadExportFolder, snapshotFolder } from './ingest/snapshot.ts';
 import { runSyncJob } from './ingest/sync-job.ts';
 import type { SyncResult } from './ingest/sync-runner.ts';
@@ -29,6 +31,7 @@ program
   .description('migrate, load the bundled snapshot into an empty database, serve GraphQL and poll registries on schedule')
   .action(async () => {
     const { config, logger } = setup();
+    const { startHub } = await import('./hub.ts');
     const hub = await startHub(config, logger);
     const shutdown = async (signal: string) => {
       logger.info({ signal }, 'shutting down');
@@ -63,6 +66,7 @@ program
       const synced = options.fromDir
         ? await syncFromFiles(database, selected, resolve(options.fromDir), Boolean(options.program), logger)
         : await syncOverHttp(database, config, selected, logger);
+      const { labelSyncedPrograms } = await import('./ccp/triggers.ts');
       await labelSyncedPrograms(database, logger, synced);
       return synced;
     });

@@ -73,8 +73,6 @@ export interface GenerateOptions {
   force?: boolean;
 }
 
-export const defaultDataRoot = resolve(import.meta.dirname, '..', '.data');
-
 /** CAR's folder in a data set: its folder in test/fixtures/registries, so `hub sync --from-dir` finds it. */
 export const carFolder = 'climate-action-reserve';
 

@@ -24,7 +24,6 @@ import { runSyncJob } from '../../src/ingest/sync-job.ts';
 import type { SyncResult } from '../../src/ingest/sync-runner.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { Progress } from '../../src/progress.ts';
-import { benchSecrets } from '../serve/registries.ts';
 import { openTarget, type BenchTarget } from '../support/databases.ts';
 import { collectGarbage, seconds } from '../support/stats.ts';
 import { bareCredits, bareProjects, bareRawRecords, copyIntoPglite, copyIntoPostgres, copyText, createTableSql, type CopyTable } from './copy.ts';
@@ -34,6 +33,11 @@ import { NormalizedRows, rawRecordRows } from './rows.ts';
 export const benchConnectors: readonly Connector[] = [verra, goldStandard, car, acr, artTrees, arb, cercarbono, isometric];
 
 export type BaseUrls = Record<string, string>;
+/**
+ * The secrets each served registry wants, by program id (`SyncSource.secrets`). The parent,
+ * which serves the registries, passes them: the child loads only what a sync needs.
+ */
+export type BenchSecrets = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /** The bench polls local servers: no rate limit (it is politeness towards real registries). */
 function benchHttpClient(): HttpClient {
@@ -47,6 +51,7 @@ export interface SyncTask {
   kind: 'sync';
   target: BenchTarget;
   baseUrls: BaseUrls;
+  secrets: BenchSecrets;
   /** Also run the unchanged re-sync. */
   resync: boolean;
 }
@@ -129,7 +134,7 @@ async function syncAll(task: SyncTask, database: Awaited<ReturnType<typeof openT
       const result: SyncResult | null = await runSyncJob({
         database,
         connector,
-        source: { kind: 'http', http, baseUrl, secrets: benchSecrets[connector.id] },
+        source: { kind: 'http', http, baseUrl, secrets: task.secrets[connector.id] },
         trigger: 'bench',
         logger: silentLogger,
         progress: clock,
@@ -201,6 +206,7 @@ export interface PipelineTask {
   /** An empty database for the COPY baseline. */
   target: BenchTarget;
   baseUrls: BaseUrls;
+  secrets: BenchSecrets;
 }
 
 export interface PipelineMeasurement {
@@ -234,7 +240,7 @@ export async function measurePipeline(task: PipelineTask): Promise<PipelineMeasu
         http,
         baseUrl,
         logger: silentLogger,
-        secrets: benchSecrets[connector.id] ?? {},
+        secrets: task.secrets[connector.id] ?? {},
         watermark: null,
         startedAt: new Date(),
       })) {

@@ -13,7 +13,6 @@
  * and hyperlinks as their visible text, formulas as their cached result, errors as `#N/A`…
  */
 import { createReadStream } from 'node:fs';
-import ExcelJS from 'exceljs';
 import { ConnectorError } from '../contract.ts';
 
 /** One data row: its row number in the sheet and column name → cell text. */
@@ -131,6 +130,10 @@ function isFileSystemError(error: unknown): boolean {
  */
 export async function* readXlsxSheet(path: string, options: ReadSheetOptions): AsyncIterable<SheetRow> {
   const { source, sheetName, fallbackIndex, onHeader, onSheet, dateColumns = new Set<string>() } = options;
+  // Loaded on first use: exceljs is 7 MiB of heap, which a sync of any other program (or a hub
+  // process that never reads a workbook) need not carry, and V8 sizes the garbage it lets pile up
+  // by the heap that is live (docs/benchmarks.md, eighth round).
+  const { default: ExcelJS } = await import('exceljs');
   const input = createReadStream(path);
   const WorkbookReader = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (
     input: NodeJS.ReadableStream,
