@@ -21,7 +21,7 @@
  * exports.
  */
 import { mkdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { arbFolder, arbSheetFile, writeArb } from './arb.ts';
 import { oprFoldersIn, readCompliancePrograms } from './arb-sources.ts';
 import { writeAcr } from './acr.ts';
