@@ -30,6 +30,8 @@ export interface TestApi {
   statements(): number;
   /** Runs `task` and returns how many SQL statements it caused. */
   countStatements(task: () => Promise<unknown>): Promise<number>;
+  /** Runs `task` and returns the text of the SQL statements it caused, in the order they were sent. */
+  captureStatements(task: () => Promise<unknown>): Promise<string[]>;
   /** POSTs an operation as JSON; returns the HTTP status and the parsed body. */
   query<TData = any>(
     query: string,
@@ -52,9 +54,15 @@ export interface TestApiOptions {
 
 export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   let statements = 0;
+  let captured: string[] | null = null;
   let testDatabase: TestDatabase | undefined;
   try {
-    testDatabase = await createTestDatabase({ onQuery: () => void statements++ });
+    testDatabase = await createTestDatabase({
+      onQuery: (query) => {
+        statements++;
+        captured?.push(query);
+      },
+    });
     const { database } = testDatabase;
     if (options.seed !== false) {
       const results = await loadExportFolder({ database, connectors: [verra, goldStandard], dir: 'test/fixtures/registries', trigger: 'test', logger: silentLogger });
@@ -81,6 +89,16 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
         const before = statements;
         await task();
         return statements - before;
+      },
+      async captureStatements(task) {
+        const sent: string[] = [];
+        captured = sent;
+        try {
+          await task();
+        } finally {
+          captured = null;
+        }
+        return sent;
       },
       async query(query, variables, operationName) {
         const response = await fetch(listening.url, {

@@ -27,6 +27,7 @@ import type { SelectResultFields } from 'drizzle-orm/query-builders/select.types
 import type { Executor } from '../../db/client.ts';
 import { afterSql, keyValuesSql, orderBySql, parseKeyValues, toPages, type Ordering, type Page, type PageRequest } from './keyset.ts';
 import type { TableRows } from './page.ts';
+import { arrayLiteral } from './sql-filters.ts';
 
 /** Parent ids: row ids (bigint) or codes (text). */
 export type ParentId = number | string;
@@ -40,15 +41,10 @@ export interface ChildRows extends TableRows {
   ofParent: (parentId: SQL) => SQL;
 }
 
-/**
- * `unnest(…) with ordinality as parents(id, ordinal)` over `parentIds`, sent as ONE text
- * parameter (an array literal with every element quoted) that the server casts: a JS array
- * parameter would be serialized differently by each driver.
- */
+/** `unnest(…) with ordinality as parents(id, ordinal)` over `parentIds`, as one parameter (`arrayLiteral`). */
 function parentsSql(parentIds: readonly ParentId[]): SQL {
   const type = typeof parentIds[0] === 'number' ? sql.raw('bigint') : sql.raw('text');
-  const literal = `{${parentIds.map((id) => `"${String(id).replace(/[\\"]/g, (character) => `\\${character}`)}"`).join(',')}}`;
-  return sql`unnest(${literal}::text::${type}[]) with ordinality as parents(id, ordinal)`;
+  return sql`unnest(${arrayLiteral(parentIds)}::text::${type}[]) with ordinality as parents(id, ordinal)`;
 }
 
 /** Each parent once (a parent listed twice would otherwise get its rows twice). */

@@ -7,7 +7,9 @@ import {
   creditTotalsByProject,
   findCreditsByIds,
   findCreditsByProject,
+  type CreditColumnName,
   type CreditFilter,
+  type CreditRead,
   type CreditRow,
   type CreditTotals,
 } from './credit.queries.ts';
@@ -18,17 +20,20 @@ export interface ProjectCreditsKey {
   filter: CreditFilter;
   ordering: Ordering;
   request: PageRequest;
+  /** The columns the response needs (null: whole rows). */
+  columns: readonly CreditColumnName[] | null;
 }
 
-const pageArguments = (key: ProjectCreditsKey) => JSON.stringify([key.filter, key.ordering.name, key.request]);
+const pageArguments = (key: ProjectCreditsKey) => JSON.stringify([key.filter, key.ordering.name, key.request, key.columns]);
 const countArguments = (key: { filter: CreditFilter }) => JSON.stringify(key.filter);
 
 /** Per-request loaders (one set per GraphQL request, so nothing is cached across requests). */
 export function createCreditLoaders(db: Executor) {
   const byId = new DataLoader<number, CreditRow | null>(async (ids) => inKeyOrder(ids, await findCreditsByIds(db, ids), (row) => row.id));
 
-  const remember = (page: Page<CreditRow>) => {
-    for (const { row } of page.items) byId.prime(row.id, row);
+  /** Primes `byId` with the rows of a page read whole (a page of fewer columns is not a whole credit). */
+  const remember = <T extends CreditRead>(page: Page<T>, columns: readonly CreditColumnName[] | null) => {
+    if (columns === null) for (const { row } of page.items) byId.prime(row.id, row as CreditRow);
     return page;
   };
 
@@ -36,7 +41,7 @@ export function createCreditLoaders(db: Executor) {
     byId,
     remember,
     /** The same page of credits for every project of a request: one statement per argument set. */
-    pageByProject: new DataLoader<ProjectCreditsKey, Page<CreditRow>, string>(
+    pageByProject: new DataLoader<ProjectCreditsKey, Page<CreditRead>, string>(
       (keys) =>
         batchByArguments(keys, pageArguments, async (group) => {
           const [first] = group as [ProjectCreditsKey];
@@ -46,8 +51,9 @@ export function createCreditLoaders(db: Executor) {
             first.filter,
             first.ordering,
             first.request,
+            first.columns,
           );
-          return group.map((key) => remember(pages.get(key.projectId) ?? { items: [], hasNextPage: false, hasPreviousPage: false }));
+          return group.map((key) => remember(pages.get(key.projectId) ?? { items: [], hasNextPage: false, hasPreviousPage: false }, first.columns));
         }),
       { cacheKeyFn: (key) => `${key.projectId}|${pageArguments(key)}` },
     ),

@@ -8,6 +8,7 @@ import { creditLabels, credits, projects } from '../../db/schema.ts';
 import type { Ordering, Page, PageRequest } from '../common/keyset.ts';
 import { countRows, findPage, type TableRows } from '../common/page.ts';
 import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
+import { pickColumns, type ColumnMap } from '../common/selection.ts';
 import { inList } from '../common/sql-filters.ts';
 
 const creditColumns = {
@@ -38,6 +39,17 @@ const creditColumns = {
 };
 
 export type CreditRow = Pick<typeof credits.$inferSelect, keyof typeof creditColumns>;
+export type CreditColumnName = keyof typeof creditColumns;
+/** A credit as a page reads it: the columns its response needs (`creditColumnMap`), at least these. */
+export type CreditRead = Pick<CreditRow, 'id' | 'programId' | 'projectId'> & Partial<CreditRow>;
+
+/** How `Credit`'s fields map to `creditColumns`, for pages that read only what a response selects. */
+export const creditColumnMap: ColumnMap<CreditColumnName> = {
+  all: Object.keys(creditColumns) as CreditColumnName[],
+  always: ['id', 'programId', 'projectId'],
+  derived: { serialBlock: ['serialNamespace', 'serialFirst', 'serialLast'] },
+  relations: ['program', 'project', 'ccpLabel', 'flags'],
+};
 export type CreditKindValue = CreditRow['kind'];
 
 /** Each field narrows the result; null/undefined means "any". An empty list matches nothing. */
@@ -130,9 +142,15 @@ export const creditFilterSql = filterSql;
 /** The credits `filter` selects, for `findPage` and `countRows`. */
 const creditRows = (db: Executor, filter: CreditFilter): TableRows => ({ table: credits, where: filterSql(db, filter) });
 
-/** One page of credits matching `filter`, in `ordering`. */
-export function findCredits(db: Executor, filter: CreditFilter, ordering: Ordering, request: PageRequest): Promise<Page<CreditRow>> {
-  return findPage(db, creditRows(db, filter), creditColumns, ordering, request);
+/** One page of credits matching `filter`, in `ordering`: whole rows, or only `columns`. */
+export function findCredits(
+  db: Executor,
+  filter: CreditFilter,
+  ordering: Ordering,
+  request: PageRequest,
+  columns: readonly CreditColumnName[] | null = null,
+): Promise<Page<CreditRead>> {
+  return findPage(db, creditRows(db, filter), pickColumns(creditColumns, columns), ordering, request);
 }
 
 export function countCredits(db: Executor, filter: CreditFilter): Promise<number> {
@@ -155,8 +173,9 @@ export function findCreditsByProject(
   filter: CreditFilter,
   ordering: Ordering,
   request: PageRequest,
-): Promise<Map<number, Page<CreditRow>>> {
-  return findPagesByParent(db, projectIds, creditsOfProject(db, filter), creditColumns, ordering, request);
+  columns: readonly CreditColumnName[] | null = null,
+): Promise<Map<number, Page<CreditRead>>> {
+  return findPagesByParent(db, projectIds, creditsOfProject(db, filter), pickColumns(creditColumns, columns), ordering, request);
 }
 
 /** Credits matching `filter` per project, in one statement. */

@@ -3,7 +3,7 @@ import { Connection } from '../common/connection.type.ts';
 import { toGlobalId } from '../common/global-id.ts';
 import { Node } from '../common/node.interface.ts';
 import { CountryCode, DateTime, LocalDate, SafeInt } from '../common/scalars.ts';
-import type { CreditRow, CreditTotals as CreditTotalsRow } from './credit.queries.ts';
+import type { CreditRead, CreditTotals as CreditTotalsRow } from './credit.queries.ts';
 
 export enum CreditKind {
   ISSUANCE = 'issuance',
@@ -121,9 +121,14 @@ export class Credit implements Node {
 @ObjectType({ description: 'A page of credit transactions.' })
 export class CreditConnection extends Connection(Credit, 'Credit') {}
 
-export function toCredit(row: CreditRow): Credit {
+/**
+ * A credit from its row. A page may have read only the columns its response selects
+ * (src/api/common/selection.ts): the fields of the others are then left undefined, and no
+ * response reads them.
+ */
+export function toCredit(row: CreditRead): Credit {
   const serialBlock =
-    row.serialNamespace !== null && row.serialFirst !== null && row.serialLast !== null
+    row.serialNamespace != null && row.serialFirst != null && row.serialLast != null
       ? Object.assign(new SerialBlock(), { namespace: row.serialNamespace, firstUnit: row.serialFirst, lastUnit: row.serialLast })
       : null;
   return Object.assign(new Credit(), {

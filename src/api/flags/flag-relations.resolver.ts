@@ -45,10 +45,8 @@ export class CreditFlagsResolver {
 @Resolver(() => FlagProject)
 export class FlagProjectResolver {
   @FieldResolver(() => Project)
-  async project(@Root() entry: FlagProject, @Ctx() ctx: ApiContext): Promise<Project> {
-    const row = await ctx.loaders.projects.byId.load(entry.projectId);
-    if (!row) throw new Error(`project ${entry.projectId} of a flag is missing`);
-    return toProject(row);
+  project(@Root() entry: FlagProject): Project {
+    return toProject(entry.projectRow);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/client.ts';
 import { emptyPage, type Ordering, type Page, type PageRequest } from '../common/keyset.ts';
 import { batchByArguments, inKeyOrder } from '../common/loader-utils.ts';
 import type { ProjectLoaders } from '../projects/project.loaders.ts';
+import type { ProjectColumnName, ProjectRow } from '../projects/project.queries.ts';
 import { countReviewsByFlag, findReviewsByFlag, findReviewsByIds, type FlagReviewRow } from './flag-review.queries.ts';
 import {
   countFlagCredits,
@@ -30,6 +31,12 @@ export interface ParentFlagsKey {
   request: PageRequest;
 }
 
+/** A flag's projects, read with the columns of `Project` the response needs (null: whole rows). */
+export interface FlagProjectsKey {
+  flagId: string;
+  columns: readonly ProjectColumnName[] | null;
+}
+
 /** A flag's `credits` connection. */
 export interface FlagCreditsKey {
   flagId: string;
@@ -46,6 +53,7 @@ export interface FlagReviewsKey {
 const parentPageArguments = (key: ParentFlagsKey) => JSON.stringify([key.parent, key.filter, key.ordering.name, key.request]);
 const parentCountArguments = (key: Pick<ParentFlagsKey, 'parent' | 'filter'>) => JSON.stringify([key.parent, key.filter]);
 const creditArguments = (key: FlagCreditsKey) => JSON.stringify(key.request);
+const projectColumnsOf = (key: FlagProjectsKey) => JSON.stringify(key.columns);
 const reviewArguments = (key: FlagReviewsKey) => JSON.stringify([key.ordering.name, key.request]);
 
 /**
@@ -84,11 +92,24 @@ export function createFlagLoaders(db: Executor, projects: Pick<ProjectLoaders, '
     evidence,
     remember,
     rememberFlag,
-    /** The projects of flags, with their roles: one statement per page of flags, which also gives `projects.byId` its projects. */
-    projects: new DataLoader<string, FlagProjectRow[]>(async (flagIds) => {
-      const rows = await projects.expect(findFlagProjects(db, flagIds), (found) => [...found.values()].flat().map((entry) => entry.project));
-      return flagIds.map((id) => rows.get(id) ?? []);
-    }),
+    /**
+     * The projects of flags, with their roles: one statement per page of flags. Read whole,
+     * they also give `projects.byId` its projects; read with fewer columns, they serve only
+     * the flags' `project` fields.
+     */
+    projects: new DataLoader<FlagProjectsKey, FlagProjectRow[], string>(
+      (keys) =>
+        batchByArguments(keys, projectColumnsOf, async (group) => {
+          const [{ columns }] = group as [FlagProjectsKey];
+          const flagIds = group.map((key) => key.flagId);
+          const reading = findFlagProjects(db, flagIds, columns);
+          const rows = await (columns === null
+            ? projects.expect(reading, (found) => [...found.values()].flat().map((entry) => entry.project as ProjectRow))
+            : reading);
+          return flagIds.map((id) => rows.get(id) ?? []);
+        }),
+      { cacheKeyFn: (key) => `${key.flagId}|${projectColumnsOf(key)}` },
+    ),
     /** The same page of credits for every flag of a request: one statement per argument set. */
     creditPage: new DataLoader<FlagCreditsKey, Page<FlagCreditRow>, string>(
       (keys) =>

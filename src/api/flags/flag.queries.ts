@@ -9,8 +9,9 @@ import { flagCredits, flagProjects, flags, projects } from '../../db/schema.ts';
 import type { Ordering, Page, PageRequest } from '../common/keyset.ts';
 import { countRows, findPage, type TableRows } from '../common/page.ts';
 import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
-import { inList } from '../common/sql-filters.ts';
-import { projectColumns, type ProjectRow } from '../projects/project.queries.ts';
+import { pickColumns } from '../common/selection.ts';
+import { inList, inTextArray } from '../common/sql-filters.ts';
+import { projectColumns, type ProjectColumnName, type ProjectRead } from '../projects/project.queries.ts';
 
 /**
  * A flag as pages and lists read it: every column but the evidence. The evidence is the
@@ -169,8 +170,11 @@ export interface FlagProjectRow {
   flagId: string;
   projectId: number;
   role: string;
-  /** The project itself: a review queue shows it beside nearly every flag, so it comes in the same statement. */
-  project: ProjectRow;
+  /**
+   * The project itself: a review queue shows it beside nearly every flag, so it comes in the
+   * same statement, with the columns the response needs (whole when `columns` is null).
+   */
+  project: ProjectRead;
 }
 
 /**
@@ -178,14 +182,18 @@ export interface FlagProjectRow {
  * statement (by role, then project id). Reading the projects here rather than by id
  * afterwards saves a page of flags a dependent round trip (docs/benchmarks.md).
  */
-export async function findFlagProjects(db: Executor, flagIds: readonly string[]): Promise<Map<string, FlagProjectRow[]>> {
+export async function findFlagProjects(
+  db: Executor,
+  flagIds: readonly string[],
+  columns: readonly ProjectColumnName[] | null = null,
+): Promise<Map<string, FlagProjectRow[]>> {
   const result = new Map<string, FlagProjectRow[]>(flagIds.map((id) => [id, []]));
   if (flagIds.length === 0) return result;
   const rows = await db
-    .select({ flagId: flagProjects.flagId, role: flagProjects.role, project: projectColumns })
+    .select({ flagId: flagProjects.flagId, role: flagProjects.role, project: pickColumns(projectColumns, columns) })
     .from(flagProjects)
     .innerJoin(projects, eq(projects.id, flagProjects.projectId))
-    .where(inList(flagProjects.flagId, flagIds))
+    .where(inTextArray(flagProjects.flagId, flagIds))
     .orderBy(flagProjects.flagId, flagProjects.role, flagProjects.projectId);
   for (const row of rows) result.get(row.flagId)?.push({ flagId: row.flagId, projectId: row.project.id, role: row.role, project: row.project });
   return result;

@@ -1,8 +1,11 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../context.ts';
 import { buildConnection } from '../common/connection.type.ts';
 import { ConnectionArgs, toPageRequest } from '../common/pagination.args.ts';
+import { columnsFor, selectedFields } from '../common/selection.ts';
 import { loadProgram } from '../programs/program.relation.ts';
+import { projectColumnMap } from '../projects/project.queries.ts';
 import { Program } from '../programs/program.type.ts';
 import { decodeFlagGlobalId } from './flag-id.ts';
 import { flagReviewOrdering } from './flag-review.queries.ts';
@@ -56,8 +59,9 @@ export class FlagResolver {
   }
 
   @FieldResolver(() => [FlagProject], { description: 'The projects involved, each with its role in the finding.' })
-  async projects(@Root() flag: Flag, @Ctx() ctx: ApiContext): Promise<FlagProject[]> {
-    return (await ctx.loaders.flags.projects.load(flag.dbId)).map(toFlagProject);
+  async projects(@Root() flag: Flag, @Ctx() ctx: ApiContext, @Info() info: GraphQLResolveInfo): Promise<FlagProject[]> {
+    const columns = columnsFor(projectColumnMap, selectedFields(info, ['project']));
+    return (await ctx.loaders.flags.projects.load({ flagId: flag.dbId, columns })).map(toFlagProject);
   }
 
   @FieldResolver(() => FlagCreditConnection, { description: 'The credit transactions involved, each with its role in the finding.' })

@@ -7,6 +7,7 @@ import { Node } from '../common/node.interface.ts';
 import { DateTime } from '../common/scalars.ts';
 import { FlagKind, FlagSeverity, FlagStatus } from './flag.enums.ts';
 import { toFlagGlobalId } from './flag-id.ts';
+import type { ProjectRead } from '../projects/project.queries.ts';
 import type { FlagCreditRow, FlagEvidenceJson, FlagListRow, FlagProjectRow } from './flag.queries.ts';
 
 @ObjectType({ description: 'One feature a detector compared: both sides, how they compare, and its weight in the score.' })
@@ -40,8 +41,10 @@ export class FlagEvidence {
 
 @ObjectType({ description: 'A project a flag involves, and its role in the finding.' })
 export class FlagProject {
-  /** For the `project` relation (not exposed). */
+  /** For the `project` relation (not exposed): its id, and its row as the flag's projects were read with it. */
   projectId!: number;
+
+  projectRow!: ProjectRead;
 
   @Field(() => String, { description: 'The role the detector gives the project, e.g. `left`, `right`, `issuer`.' })
   role!: string;
@@ -178,7 +181,7 @@ export function toFlag(row: FlagListRow): Flag {
 }
 
 export function toFlagProject(row: FlagProjectRow): FlagProject {
-  return Object.assign(new FlagProject(), { projectId: row.projectId, role: row.role });
+  return Object.assign(new FlagProject(), { projectId: row.projectId, projectRow: row.project, role: row.role });
 }
 
 export function toFlagCreditConnection(

@@ -1,9 +1,11 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { ApiContext } from '../context.ts';
 import { buildConnection } from '../common/connection.type.ts';
 import { decodeGlobalIdOf } from '../common/global-id.ts';
 import { toPageRequest } from '../common/pagination.args.ts';
-import { projectOrdering } from '../projects/project.queries.ts';
+import { columnsFor, connectionNodes, selectedFields } from '../common/selection.ts';
+import { projectColumnMap, projectOrdering } from '../projects/project.queries.ts';
 import { ProjectConnection, toProject } from '../projects/project.type.ts';
 import { ProgramProjectsArgs, projectOrderName, toProjectFilter } from '../projects/projects.args.ts';
 import { SyncRun, toSyncRun } from '../sync-runs/sync-run.type.ts';
@@ -33,13 +35,15 @@ export class ProgramResolver {
     @Root() program: Program,
     @Args(() => ProgramProjectsArgs) args: ProgramProjectsArgs,
     @Ctx() ctx: ApiContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<ProjectConnection> {
     const filter = toProjectFilter(args.filter);
     const ordering = projectOrdering(projectOrderName(args.orderBy, filter), filter);
     const request = toPageRequest(args, ordering, ctx.maxPageSize);
+    const columns = columnsFor(projectColumnMap, selectedFields(info, connectionNodes));
     return buildConnection(
       ProjectConnection,
-      () => ctx.loaders.projects.pageByProgram.load({ programId: program.code, filter, ordering, request }),
+      () => ctx.loaders.projects.pageByProgram.load({ programId: program.code, filter, ordering, request, columns }),
       ordering,
       toProject,
       () => ctx.loaders.projects.countByProgram.load({ programId: program.code, filter }),

@@ -6,7 +6,9 @@ import {
   countProjectsByProgram,
   findProjectsByIds,
   findProjectsByProgram,
+  type ProjectColumnName,
   type ProjectFilter,
+  type ProjectRead,
   type ProjectRow,
 } from './project.queries.ts';
 
@@ -16,9 +18,11 @@ export interface ProgramProjectsKey {
   filter: ProjectFilter;
   ordering: Ordering;
   request: PageRequest;
+  /** The columns the response needs (null: whole rows). */
+  columns: readonly ProjectColumnName[] | null;
 }
 
-const pageArguments = (key: ProgramProjectsKey) => JSON.stringify([key.filter, key.ordering.name, key.request]);
+const pageArguments = (key: ProgramProjectsKey) => JSON.stringify([key.filter, key.ordering.name, key.request, key.columns]);
 const countArguments = (key: { filter: ProjectFilter }) => JSON.stringify(key.filter);
 
 /** Per-request loaders (one set per GraphQL request, so nothing is cached across requests). */
@@ -56,18 +60,35 @@ export function createProjectLoaders(db: Executor) {
     return delivered;
   };
 
-  /** Primes `byId` with rows a page already fetched, so their relations need no second read. */
-  const remember = (page: Page<ProjectRow>) => {
-    for (const { row } of page.items) byId.prime(row.id, row);
+  /** Projects pages read with fewer columns than a whole row (see `withColumns`). */
+  const partial = new Map<number, ProjectRead>();
+
+  /**
+   * Remembers the rows of a page, so their relations need no second read: whole rows prime
+   * `byId`; rows of fewer columns serve `withColumns` when they have the columns it asks for.
+   */
+  const remember = <T extends ProjectRead>(page: Page<T>, columns: readonly ProjectColumnName[] | null) => {
+    for (const { row } of page.items) {
+      if (columns === null) byId.prime(row.id, row as ProjectRow);
+      else partial.set(row.id, { ...partial.get(row.id), ...row });
+    }
     return page;
+  };
+
+  /** A project with at least `columns` (null: the whole row): from a page this request read when it has them, else `byId`. */
+  const withColumns = async (id: number, columns: readonly ProjectColumnName[] | null): Promise<ProjectRead | null> => {
+    const seen = partial.get(id);
+    if (seen && columns !== null && columns.every((column) => column in seen)) return seen;
+    return byId.load(id);
   };
 
   return {
     byId,
+    withColumns,
     expect,
     remember,
     /** The same page of projects for every program of a request, in one statement per argument set. */
-    pageByProgram: new DataLoader<ProgramProjectsKey, Page<ProjectRow>, string>(
+    pageByProgram: new DataLoader<ProgramProjectsKey, Page<ProjectRead>, string>(
       (keys) =>
         batchByArguments(keys, pageArguments, async (group) => {
           const [first] = group as [ProgramProjectsKey];
@@ -77,8 +98,9 @@ export function createProjectLoaders(db: Executor) {
             first.filter,
             first.ordering,
             first.request,
+            first.columns,
           );
-          return group.map((key) => remember(pages.get(key.programId) ?? { items: [], hasNextPage: false, hasPreviousPage: false }));
+          return group.map((key) => remember(pages.get(key.programId) ?? { items: [], hasNextPage: false, hasPreviousPage: false }, first.columns));
         }),
       { cacheKeyFn: (key) => `${key.programId}|${pageArguments(key)}` },
     ),

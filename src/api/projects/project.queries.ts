@@ -8,6 +8,7 @@ import { projects } from '../../db/schema.ts';
 import type { Ordering, Page, PageRequest } from '../common/keyset.ts';
 import { countRows, findPage, type TableRows } from '../common/page.ts';
 import { countByParent, findPagesByParent, type ChildRows } from '../common/pages-by-parent.ts';
+import { pickColumns, type ColumnMap } from '../common/selection.ts';
 import { containsPattern, inList } from '../common/sql-filters.ts';
 
 /** The columns a project is read with wherever the API reads whole projects. */
@@ -42,6 +43,16 @@ export const projectColumns = {
 };
 
 export type ProjectRow = Pick<typeof projects.$inferSelect, keyof typeof projectColumns>;
+export type ProjectColumnName = keyof typeof projectColumns;
+/** A project as a read that takes only the columns its response needs has it (`projectColumnMap`): at least these. */
+export type ProjectRead = Pick<ProjectRow, 'id' | 'programId'> & Partial<ProjectRow>;
+
+/** How `Project`'s fields map to `projectColumns` (each field is the column of its name), for reads of only what a response selects. */
+export const projectColumnMap: ColumnMap<ProjectColumnName> = {
+  all: Object.keys(projectColumns) as ProjectColumnName[],
+  always: ['id', 'programId'],
+  relations: ['program', 'totals', 'credits', 'flags', 'ccpLabel'],
+};
 
 /** Each field narrows the result; null/undefined means "any". An empty list matches nothing. */
 export interface ProjectFilter {
@@ -125,8 +136,14 @@ function filterSql(filter: ProjectFilter): SQL | undefined {
 const projectRows = (filter: ProjectFilter): TableRows => ({ table: projects, where: filterSql(filter) });
 
 /** One page of projects matching `filter`, in `ordering`. */
-export function findProjects(db: Executor, filter: ProjectFilter, ordering: Ordering, request: PageRequest): Promise<Page<ProjectRow>> {
-  return findPage(db, projectRows(filter), projectColumns, ordering, request);
+export function findProjects(
+  db: Executor,
+  filter: ProjectFilter,
+  ordering: Ordering,
+  request: PageRequest,
+  columns: readonly ProjectColumnName[] | null = null,
+): Promise<Page<ProjectRead>> {
+  return findPage(db, projectRows(filter), pickColumns(projectColumns, columns), ordering, request);
 }
 
 export function countProjects(db: Executor, filter: ProjectFilter): Promise<number> {
@@ -145,8 +162,9 @@ export function findProjectsByProgram(
   filter: ProjectFilter,
   ordering: Ordering,
   request: PageRequest,
-): Promise<Map<string, Page<ProjectRow>>> {
-  return findPagesByParent(db, programIds, projectsOfProgram(filter), projectColumns, ordering, request);
+  columns: readonly ProjectColumnName[] | null = null,
+): Promise<Map<string, Page<ProjectRead>>> {
+  return findPagesByParent(db, programIds, projectsOfProgram(filter), pickColumns(projectColumns, columns), ordering, request);
 }
 
 /** Projects matching `filter` per program, in one statement. */

@@ -3,7 +3,7 @@ import { Connection } from '../common/connection.type.ts';
 import { toGlobalId } from '../common/global-id.ts';
 import { Node } from '../common/node.interface.ts';
 import { CountryCode, DateTime, LocalDate } from '../common/scalars.ts';
-import type { ProjectRow } from './project.queries.ts';
+import type { ProjectRead } from './project.queries.ts';
 
 export enum ProjectCompleteness {
   FULL = 'full',
@@ -128,7 +128,12 @@ export class Project implements Node {
 @ObjectType({ description: 'A page of projects.' })
 export class ProjectConnection extends Connection(Project, 'Project') {}
 
-export function toProject(row: ProjectRow): Project {
+/**
+ * A project from its row. A read may have taken only the columns its response selects
+ * (src/api/common/selection.ts): the fields of the others are then left undefined, and no
+ * response reads them.
+ */
+export function toProject(row: ProjectRead): Project {
   return Object.assign(new Project(), {
     id: toGlobalId('Project', row.id),
     dbId: row.id,
@@ -144,7 +149,7 @@ export function toProject(row: ProjectRow): Project {
     longitude: row.longitude,
     projectTypes: row.projectTypes,
     category: row.category,
-    methodologies: row.methodologies.map((m) => Object.assign(new Methodology(), { id: m.id, version: m.version ?? null })),
+    methodologies: row.methodologies?.map((m) => Object.assign(new Methodology(), { id: m.id, version: m.version ?? null })),
     status: row.status,
     registrationDate: row.registrationDate,
     creditingPeriodStart: row.creditingPeriodStart,
@@ -153,7 +158,7 @@ export function toProject(row: ProjectRow): Project {
     additionalCertifications: row.additionalCertifications,
     estimatedAnnualCredits: row.estimatedAnnualCredits,
     parentRegistryProjectId: row.parentRegistryProjectId,
-    crossReferences: row.crossReferences.map((ref) =>
+    crossReferences: row.crossReferences?.map((ref) =>
       Object.assign(new CrossReference(), { programCode: ref.programId, registryProjectId: ref.registryProjectId, relation: ref.relation }),
     ),
     completeness: row.completeness as ProjectCompleteness,
