@@ -63,11 +63,18 @@ describe('pages read the columns their response selects', () => {
     expect(read).not.toContain('"beneficiary"');
   });
 
-  it("answers a project's credits read narrowly as the whole read does", async () => {
+  it("answers a project's credits read narrowly as the whole read does, one selection merged from two", async () => {
     const [busiest] = await queryRows<{ id: number }>(api.database.db, sql`select project_id::int as id from credits group by project_id order by count(*) desc limit 1`);
     const id = toGlobalId('Project', busiest!.id);
     const whole = await api.data(`query ($id: ID!) { project(id: $id) { credits(first: 30) { edges { cursor node { ${wholeCredit} } } } } }`, { id });
-    const narrow = await api.data(`query ($id: ID!) { project(id: $id) { credits(first: 30) { edges { cursor node { id beneficiary transactionDate } } } } }`, { id });
+    // The same field selected twice, once through a fragment: the response merges both selections.
+    const narrow = await api.data(
+      `query ($id: ID!) { project(id: $id) {
+        credits(first: 30) { edges { cursor node { id } } }
+        ... on Project { credits(first: 30) { edges { node { beneficiary transactionDate } } } }
+      } }`,
+      { id },
+    );
     expect(narrow.project.credits.edges).toEqual(
       whole.project.credits.edges.map((edge: any) => ({
         cursor: edge.cursor,
