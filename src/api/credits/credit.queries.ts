@@ -40,7 +40,7 @@ const creditColumns = {
 
 export type CreditRow = Pick<typeof credits.$inferSelect, keyof typeof creditColumns>;
 export type CreditColumnName = keyof typeof creditColumns;
-/** A credit as a page reads it: the columns its response needs (`creditColumnMap`), at least these. */
+/** A credit as a read of only the columns a response needs (`creditColumnMap`) returns it: at least its id, program and project. */
 export type CreditRead = Pick<CreditRow, 'id' | 'programId' | 'projectId'> & Partial<CreditRow>;
 
 /** How `Credit`'s fields map to `creditColumns`, for pages that read only what a response selects. */

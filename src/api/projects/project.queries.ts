@@ -44,7 +44,7 @@ export const projectColumns = {
 
 export type ProjectRow = Pick<typeof projects.$inferSelect, keyof typeof projectColumns>;
 export type ProjectColumnName = keyof typeof projectColumns;
-/** A project as a read that takes only the columns its response needs has it (`projectColumnMap`): at least these. */
+/** A project as a read of only the columns a response needs (`projectColumnMap`) returns it: at least its id and program. */
 export type ProjectRead = Pick<ProjectRow, 'id' | 'programId'> & Partial<ProjectRow>;
 
 /** How `Project`'s fields map to `projectColumns` (each field is the column of its name), for reads of only what a response selects. */
