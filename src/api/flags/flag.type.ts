@@ -41,9 +41,7 @@ export class FlagEvidence {
 
 @ObjectType({ description: 'A project a flag involves, and its role in the finding.' })
 export class FlagProject {
-  /** For the `project` relation (not exposed): its id, and its row as the flag's projects were read with it. */
-  projectId!: number;
-
+  /** For the `project` relation (not exposed): its row, with the columns the flag's projects were read with. */
   projectRow!: ProjectRead;
 
   @Field(() => String, { description: 'The role the detector gives the project, e.g. `left`, `right`, `issuer`.' })
@@ -181,7 +179,7 @@ export function toFlag(row: FlagListRow): Flag {
 }
 
 export function toFlagProject(row: FlagProjectRow): FlagProject {
-  return Object.assign(new FlagProject(), { projectId: row.projectId, projectRow: row.project, role: row.role });
+  return Object.assign(new FlagProject(), { projectRow: row.project, role: row.role });
 }
 
 export function toFlagCreditConnection(
