@@ -86,9 +86,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       server,
       statements: () => statements,
       async countStatements(task) {
-        const before = statements;
-        await task();
-        return statements - before;
+        return (await api.captureStatements(task)).length;
       },
       async captureStatements(task) {
         const sent: string[] = [];
